@@ -1,0 +1,68 @@
+using System.Numerics;
+using Whereabouts.Core.Net;
+
+namespace Whereabouts.Core.Allocation;
+
+/// <summary>
+/// Finds the lowest free address of a range.
+/// </summary>
+/// <remarks>
+/// Excludes and the gateway are sorted, merged intervals, so the free part of the window is a short list of segments.
+/// Every free address has a rank: its position among the free addresses. With n reservations, one of the ranks
+/// 0..n is unused (pigeonhole), so the answer is the lowest rank missing from a bitmap of n+1 bits, mapped back to an
+/// address. The cost is O(n log k) for n reservations and k excluded intervals, whatever the size of the range:
+/// an IPv6 /48 with one free address at its end costs the same as a /24.
+/// </remarks>
+public static class Allocator
+{
+    /// <summary>The lowest free address, or null when every address of the range is reserved or blocked.</summary>
+    /// <param name="range">The range to allocate from.</param>
+    /// <param name="reserved">Values of reserved addresses of the range's family; values outside the range are ignored, duplicates are fine.</param>
+    public static Ip? FindLowestFree(AllocationRange range, ReadOnlySpan<UInt128> reserved)
+    {
+        ArgumentNullException.ThrowIfNull(range);
+        var total = range.FreeCount;
+        if (total == UInt128.Zero)
+        {
+            return null;
+        }
+
+        var candidates = (UInt128)(uint)reserved.Length + 1;
+        var width = (int)(total < candidates ? total : candidates);
+        var bits = new ulong[(width + 63) / 64];
+        foreach (var value in reserved)
+        {
+            if (range.RankOf(value) is { } rank && rank < (UInt128)(uint)width)
+            {
+                var r = (int)rank;
+                bits[r >> 6] |= 1UL << (r & 63);
+            }
+        }
+
+        for (var word = 0; word < bits.Length; word++)
+        {
+            if (bits[word] == ulong.MaxValue)
+            {
+                continue;
+            }
+
+            var rank = (word << 6) + BitOperations.TrailingZeroCount(~bits[word]);
+            if (rank >= width)
+            {
+                break;
+            }
+
+            return new Ip(range.AddressOfRank((UInt128)(uint)rank), range.Family);
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc cref="FindLowestFree(AllocationRange, ReadOnlySpan{UInt128})"/>
+    public static Ip? FindLowestFree(AllocationRange range, IEnumerable<Ip> reserved)
+    {
+        ArgumentNullException.ThrowIfNull(reserved);
+        var values = reserved.Where(ip => ip.Family == range.Family).Select(ip => ip.Value).ToArray();
+        return FindLowestFree(range, values);
+    }
+}
