@@ -1,0 +1,183 @@
+using System.Text.Json.Nodes;
+
+namespace Whereabouts.Deploy.Tests;
+
+/// <summary>
+/// The Carvel/Tanzu package: metadata, values and schema agree with the chart, and the bundle renders
+/// the way kapp-controller's helmTemplate step renders it.
+/// </summary>
+public sealed class CarvelPackageTests(DeployFixture fixture)
+{
+    private const string RefName = "whereabouts.community.tanzu.vmware.com";
+
+    private static readonly JsonObject Package = YamlJson.LoadFile(RepositoryLayout.CarvelPackage);
+    private static readonly JsonObject CarvelValues = YamlJson.LoadFile(RepositoryLayout.CarvelValues);
+    private static readonly JsonObject ChartValues = YamlJson.LoadFile(RepositoryLayout.ChartValues);
+    private static readonly JsonObject ChartSchema = JsonNode.Parse(File.ReadAllText(RepositoryLayout.ChartValuesSchema))!.AsObject();
+
+    private static JsonObject PackageSchema => Package["spec"]!["valuesSchema"]!["openAPIv3"]!.AsObject();
+
+    [Fact]
+    public void Package_NameRefNameAndVersion_FollowTheChart()
+    {
+        var chart = YamlJson.LoadFile(Path.Combine(RepositoryLayout.Chart, "Chart.yaml"));
+        var version = (string)chart["version"]!;
+        var metadata = YamlJson.LoadFile(RepositoryLayout.CarvelMetadata);
+
+        Assert.Equal("PackageMetadata", (string?)metadata["kind"]);
+        Assert.Equal(RefName, (string?)metadata["metadata"]!["name"]);
+        Assert.Equal("Package", (string?)Package["kind"]);
+        Assert.Equal("data.packaging.carvel.dev/v1alpha1", (string?)Package["apiVersion"]);
+        Assert.Equal(RefName, (string?)Package["spec"]!["refName"]);
+        Assert.Equal(version, (string?)Package["spec"]!["version"]);
+        Assert.Equal($"{RefName}.{version}", (string?)Package["metadata"]!["name"]);
+        Assert.Equal($"{RefName}.{version} values schema", (string?)PackageSchema["title"]);
+    }
+
+    [Fact]
+    public void Package_Template_RendersTheBundledChartWithHelmThenKbldAndDeploysWithKapp()
+    {
+        var spec = Package["spec"]!["template"]!["spec"]!;
+        var steps = spec["template"]!.AsArray();
+
+        Assert.Equal(2, steps.Count);
+        var helm = steps[0]!["helmTemplate"]!;
+        Assert.Equal("config/chart", (string?)helm["path"]);
+        Assert.Equal("config/values.yaml", (string?)Assert.Single(helm["valuesFrom"]!.AsArray())!["path"]);
+        Assert.Equal(["-", ".imgpkg/images.yml"], DefaultRenderTests.Strings(steps[1]!["kbld"]!["paths"]));
+        Assert.NotNull(Assert.Single(spec["deploy"]!.AsArray())!["kapp"]);
+        Assert.NotNull(Assert.Single(spec["fetch"]!.AsArray())!["imgpkgBundle"]!["image"]);
+
+        var bundle = Path.Combine(RepositoryLayout.Carvel, "bundle");
+        Assert.True(File.Exists(Path.Combine(bundle, "config", "chart", "Chart.yaml")));
+        Assert.True(File.Exists(Path.Combine(bundle, "config", "values.yaml")));
+        Assert.True(File.Exists(Path.Combine(bundle, ".imgpkg", "bundle.yml")));
+    }
+
+    [Fact]
+    public void CarvelValues_HoldExactlyTheSeedOptions()
+    {
+        Assert.Equal(ValuesOptions.SeedKeys.Order(StringComparer.Ordinal), ValuesOptions.LeafPaths(CarvelValues));
+    }
+
+    [Fact]
+    public void ChartValues_UseTheSeedOptionNamesWithTheSameDefaults()
+    {
+        Assert.All(ValuesOptions.SeedKeys, key =>
+        {
+            Assert.True(ValuesOptions.Has(ChartValues, key), $"chart values.yaml lacks {key}");
+            Assert.True(JsonNode.DeepEquals(ValuesOptions.At(CarvelValues, key), ValuesOptions.At(ChartValues, key)), $"{key} differs");
+        });
+    }
+
+    [Theory]
+    [InlineData("chart")]
+    [InlineData("package")]
+    public void ValuesSchema_DocumentsEveryChartValueWithItsDefault(string schemaSource)
+    {
+        var options = ValuesOptions.Options(schemaSource == "chart" ? ChartSchema : PackageSchema);
+
+        Assert.All(ValuesOptions.LeafPaths(ChartValues), path =>
+            Assert.True(ValuesOptions.OptionFor(path, options) is not null, $"{path} is not in the {schemaSource} values schema"));
+        Assert.All(options, option =>
+        {
+            var (path, schema) = option;
+            Assert.False(string.IsNullOrWhiteSpace((string?)schema["description"]), $"{path} has no description");
+            Assert.True(schema["type"] is not null, $"{path} has no type");
+            if (path == "global")
+            {
+                return;
+            }
+
+            Assert.Equal(ValuesOptions.Has(ChartValues, path), schema.ContainsKey("default"));
+            if (schema.ContainsKey("default"))
+            {
+                Assert.True(
+                    JsonNode.DeepEquals(schema["default"], ValuesOptions.At(ChartValues, path)),
+                    $"{path}: schema default {schema["default"]?.ToJsonString()} but values.yaml has {ValuesOptions.At(ChartValues, path)?.ToJsonString()}");
+            }
+        });
+    }
+
+    [Fact]
+    public void PackageValuesSchema_MatchesTheChartValuesSchema()
+    {
+        var chart = ValuesOptions.Options(ChartSchema);
+        var package = ValuesOptions.Options(PackageSchema);
+
+        Assert.Equal(chart.Keys.Where(k => k != "global"), package.Keys);
+        Assert.All(package, option =>
+        {
+            var (path, schema) = option;
+            var helm = chart[path];
+            Assert.Equal((string?)helm["description"], (string?)schema["description"]);
+            Assert.True(JsonNode.DeepEquals(helm["default"], schema["default"]), $"{path} default differs");
+            Assert.True(JsonNode.DeepEquals(helm["enum"], schema["enum"]), $"{path} enum differs");
+            var helmTypes = helm["type"] is JsonArray types ? types.Select(t => (string?)t) : [(string?)helm["type"]];
+            Assert.Contains((string?)schema["type"], helmTypes);
+        });
+    }
+
+    [Fact]
+    public void Readmes_DocumentEveryOption()
+    {
+        var options = ValuesOptions.Options(PackageSchema).Keys;
+        foreach (var readme in new[] { RepositoryLayout.CarvelReadme, RepositoryLayout.DeployReadme })
+        {
+            var text = File.ReadAllText(readme);
+            Assert.All(options, option => Assert.Contains($"`{option}`", text, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void KappControllerRender_PackageValues_DeploysIntoTheNamespaceValueWithCrds()
+    {
+        var render = RenderLikeKappController();
+
+        DefaultRenderTests.AssertNamespaces(render, "kube-system");
+        Assert.Equal(3, render.OfKind("CustomResourceDefinition").Count());
+        Assert.Equal("*/5 * * * *", (string?)render.CronJob.Spec["schedule"]);
+        DefaultRenderTests.AssertResources(render.DaemonSetPod["containers"]![0]!, "100m", "50Mi", "100m", "50Mi");
+        var result = ManifestValidator.Validate(render.Yaml);
+        Assert.True(result.ExitCode == 0, result.Describe());
+    }
+
+    [Fact]
+    public void KappControllerRender_UserValues_OverrideThePackageDefaults()
+    {
+        var userValues = fixture.WriteScratchFile("tanzu-values.yaml", """
+            namespace: whereabouts
+            whereabouts:
+              config:
+                resources:
+                  limits: {cpu: 200m, memory: 100Mi}
+            ip_reconciler:
+              config:
+                schedule: "*/15 * * * *"
+                resources:
+                  requests: {memory: 64Mi}
+            """);
+
+        var render = RenderLikeKappController(userValues);
+
+        DefaultRenderTests.AssertNamespaces(render, "whereabouts");
+        DefaultRenderTests.AssertResources(render.DaemonSetPod["containers"]![0]!, "200m", "100Mi", "100m", "50Mi");
+        Assert.Equal("*/15 * * * *", (string?)render.CronJob.Spec["schedule"]);
+        var requests = render.CronJobPod["containers"]![0]!["resources"]!["requests"]!;
+        Assert.Equal("100m", (string?)requests["cpu"]);
+        Assert.Equal("64Mi", (string?)requests["memory"]);
+        var result = ManifestValidator.Validate(render.Yaml);
+        Assert.True(result.ExitCode == 0, result.Describe());
+    }
+
+    /// <summary>
+    /// kapp-controller runs <c>helm template NAME PATH --namespace NS --include-crds</c> with the
+    /// package's valuesFrom files and then the PackageInstall's values; NS is the PackageInstall's namespace.
+    /// </summary>
+    private ManifestSet RenderLikeKappController(params string[] userValues) =>
+        fixture.Helm.Render(
+            RepositoryLayout.CarvelBundleChart,
+            releaseNamespace: "tanzu-package-repo-global",
+            includeCrds: true,
+            valuesFiles: [RepositoryLayout.CarvelValues, .. userValues]);
+}
