@@ -1,0 +1,21 @@
+namespace Whereabouts.Ipam;
+
+/// <summary>Deadlines and retry pacing of the allocation service.</summary>
+public sealed record IpamOptions
+{
+    /// <summary>The whole ADD, all ranges included. Upstream allowed 2 minutes, mostly spent waiting for its lock.</summary>
+    public TimeSpan AddTimeout { get; init; } = TimeSpan.FromSeconds(90);
+
+    /// <summary>The whole DEL.</summary>
+    public TimeSpan DelTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Rolling back a failed multi-range ADD; it runs after the ADD deadline may have passed.</summary>
+    public TimeSpan RollbackTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>First retry delay; doubles per attempt up to <see cref="MaxBackoff"/>, fully jittered.</summary>
+    public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(5);
+
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(1);
+
+    public static IpamOptions Default { get; } = new();
+}

@@ -1,0 +1,127 @@
+using System.Globalization;
+using Whereabouts.Ipam.Errors;
+
+namespace Whereabouts.Storage.File;
+
+/// <summary>
+/// Crash-safe file replacement: the new content goes to a temporary file in the same directory, is fsynced, then
+/// renamed (or linked, when the target must not exist yet) over the target, and the directory is fsynced. A kill -9
+/// at any point leaves either the old file or the new one, never a torn one.
+/// </summary>
+internal static class AtomicFile
+{
+    public const string TempMarker = ".tmp.";
+
+    /// <summary>Replaces <paramref name="path"/> with <paramref name="content"/>.</summary>
+    public static void Replace(string path, ReadOnlySpan<byte> content)
+    {
+        var temp = WriteTemp(path, content);
+        try
+        {
+            System.IO.File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+
+        SyncDirectory(Path.GetDirectoryName(path)!);
+    }
+
+    /// <summary>Creates <paramref name="path"/> with <paramref name="content"/> only if it does not exist; false when it does.</summary>
+    public static bool TryCreate(string path, ReadOnlySpan<byte> content)
+    {
+        var temp = WriteTemp(path, content);
+        try
+        {
+            if (Posix.Link(temp, path) != 0)
+            {
+                var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+                if (errno == Posix.ErrnoExists)
+                {
+                    return false;
+                }
+
+                throw new IOException($"cannot create {path}: errno {errno}");
+            }
+        }
+        finally
+        {
+            TryDelete(temp);
+        }
+
+        SyncDirectory(Path.GetDirectoryName(path)!);
+        return true;
+    }
+
+    /// <summary>Removes temporary files left by writers that died; call it while holding the lock that guards <paramref name="path"/>.</summary>
+    public static void RemoveLeftovers(string path)
+    {
+        var directory = Path.GetDirectoryName(path)!;
+        foreach (var leftover in Directory.EnumerateFiles(directory, Path.GetFileName(path) + TempMarker + "*"))
+        {
+            TryDelete(leftover);
+        }
+    }
+
+    public static void SyncDirectory(string directory)
+    {
+        var fd = Posix.Open(directory, Posix.ReadOnly | Posix.Directory | Posix.CloseOnExec);
+        if (fd < 0)
+        {
+            throw new IOException($"cannot open directory {directory} to sync it: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+        }
+
+        try
+        {
+            if (Posix.Fsync(fd) != 0)
+            {
+                throw new IOException($"cannot sync directory {directory}: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+            }
+        }
+        finally
+        {
+            Posix.Close(fd);
+        }
+    }
+
+    private static string WriteTemp(string path, ReadOnlySpan<byte> content)
+    {
+        var temp = string.Create(CultureInfo.InvariantCulture, $"{path}{TempMarker}{Environment.ProcessId}.{Random.Shared.Next():x8}");
+        try
+        {
+            using var stream = new FileStream(temp, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                Share = FileShare.None,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+            stream.Write(content);
+            stream.Flush(flushToDisk: true);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+
+        return temp;
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            System.IO.File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // Removed by RemoveLeftovers under the lock later.
+        }
+    }
+
+    public static StoreUnavailableException Unavailable(string what, Exception ex) =>
+        new($"file datastore: {what}: {ex.Message}", ex);
+}

@@ -1,0 +1,111 @@
+using Whereabouts.Core.Allocation;
+using Whereabouts.Ipam.Errors;
+using Whereabouts.Ipam.Stores;
+
+namespace Whereabouts.Storage.File;
+
+/// <summary>
+/// Reservations as files named like the OverlappingRangeIPReservation. Creation links a complete file into place,
+/// which fails when the name exists, so two claimants can never both win; deletes check the unique id under a lock.
+/// </summary>
+internal sealed class FileReservationStore(string directory, TimeProvider time) : IReservationStore
+{
+    public Task<Reservation?> GetAsync(string name, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Read(name));
+    }
+
+    public Task<ReservationClaim> TryCreateAsync(string name, AllocationOwner owner, CancellationToken cancellationToken)
+    {
+        var path = PathOf(name);
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var uid = Guid.NewGuid().ToString("N");
+            var created = time.GetUtcNow();
+            var content = ReservationFile.Write(owner.PodRef, owner.IfName, owner.ContainerId, uid, created);
+            var wasCreated = Guard(path, () =>
+            {
+                FileIpamStore.EnsureDirectory(directory);
+                return AtomicFile.TryCreate(path, content);
+            });
+            if (wasCreated)
+            {
+                return Task.FromResult(new ReservationClaim(
+                    new Reservation(name, owner.PodRef, owner.IfName, owner.ContainerId, uid, created), Created: true));
+            }
+
+            // Someone holds the name; if it was deleted in between, try again.
+            if (Read(name) is { } existing)
+            {
+                return Task.FromResult(new ReservationClaim(existing, Created: false));
+            }
+        }
+    }
+
+    public async Task<bool> DeleteAsync(Reservation reservation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reservation);
+        var path = PathOf(reservation.Name);
+        FileIpamStore.EnsureDirectory(directory);
+        using (await FileLock.AcquireAsync(Path.Combine(directory, ".lock"), cancellationToken))
+        {
+            var current = Read(reservation.Name);
+            if (current is null || current.Version != reservation.Version)
+            {
+                return false;
+            }
+
+            Guard(path, () =>
+            {
+                System.IO.File.Delete(path);
+                AtomicFile.SyncDirectory(directory);
+                return true;
+            });
+            return true;
+        }
+    }
+
+    private Reservation? Read(string name)
+    {
+        var path = PathOf(name);
+        byte[] bytes;
+        try
+        {
+            bytes = System.IO.File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new StoreAccessDeniedException($"file datastore: cannot read {path}: {ex.Message}", ex);
+        }
+        catch (IOException ex)
+        {
+            throw AtomicFile.Unavailable($"cannot read {path}", ex);
+        }
+
+        return ReservationFile.Read(name, bytes, path);
+    }
+
+    private string PathOf(string name) => Path.Combine(directory, name + ".json");
+
+    private static bool Guard(string path, Func<bool> write)
+    {
+        try
+        {
+            return write();
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new StoreAccessDeniedException($"file datastore: cannot write {path}: {ex.Message}", ex);
+        }
+        catch (IOException ex)
+        {
+            throw AtomicFile.Unavailable($"cannot write {path}", ex);
+        }
+    }
+}
