@@ -82,9 +82,18 @@ public sealed class CniDispatcher
             {
                 var config = await ReadStdinAsync(stdin, cancellationToken);
                 using var document = CniConfigReader.Parse(config);
-                var request = BuildRequest(environment, config, document.RootElement);
-                errorVersion = request.CniVersion;
-                await InvokeAsync(request, output, cancellationToken);
+                var root = document.RootElement;
+
+                // The reference skel's order: the name is validated before the version is even decoded.
+                var name = CniConfigReader.ReadName(root);
+                var version = CniConfigReader.ReadVersion(root);
+                if (CniVersions.IsSupported(version))
+                {
+                    errorVersion = version;
+                }
+
+                CniVersions.EnsureAllowed(environment.Command, version);
+                await InvokeAsync(BuildRequest(environment, config, root, name, version), output, cancellationToken);
             }
         }
         catch (Exception ex)
@@ -98,13 +107,13 @@ public sealed class CniDispatcher
         return await WriteStdoutAsync(stdout, output, stderr) ? 0 : 1;
     }
 
-    private static CniRequest BuildRequest(CniEnvironment environment, ReadOnlyMemory<byte> config, JsonElement root)
-    {
-        // The reference skel's order: the name is validated before the version is even decoded.
-        var name = CniConfigReader.ReadName(root);
-        var version = CniConfigReader.ReadVersion(root);
-        CniVersions.EnsureAllowed(environment.Command, version);
-        return new CniRequest
+    private static CniRequest BuildRequest(
+        CniEnvironment environment,
+        ReadOnlyMemory<byte> config,
+        JsonElement root,
+        string name,
+        string version) =>
+        new()
         {
             Command = environment.Command,
             ContainerId = environment.ContainerId,
@@ -120,7 +129,6 @@ public sealed class CniDispatcher
             ArgsCniIps = CniConfigReader.ReadArgsCniIps(root),
             ValidAttachments = environment.Command == CniCommand.Gc ? CniConfigReader.ReadValidAttachments(root) : [],
         };
-    }
 
     private async Task InvokeAsync(CniRequest request, IBufferWriter<byte> output, CancellationToken cancellationToken)
     {

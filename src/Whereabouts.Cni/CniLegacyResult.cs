@@ -33,11 +33,7 @@ internal sealed record CniLegacyResult(
                 ?? throw new CniException(
                     CniErrorCodes.Internal,
                     $"cannot convert: route destination \"{route.Dst}\" is not in CIDR form");
-            var (target, owner) = family == AddressFamily.InterNetwork ? (routes4, ip4) : (routes6, ip6);
-            if (owner is not null)
-            {
-                target.Add(route);
-            }
+            (family == AddressFamily.InterNetwork ? routes4 : routes6).Add(route);
         }
 
         return new CniLegacyResult(ip4, routes4, ip6, routes6, result.Dns);
@@ -57,6 +53,7 @@ internal sealed record CniLegacyResult(
 
     private static void WriteIpConfig(Utf8JsonWriter writer, string name, CniIpConfig? ip, IReadOnlyList<CniRoute> routes)
     {
+        // Routes live inside their family's object, so those of a family without an address are dropped here.
         if (ip is null)
         {
             return;
