@@ -63,38 +63,45 @@ function loadDocuments(file) {
   }
 }
 
-// Records every property a validator reads. A compiled schema reads exactly the properties it knows
-// (and every key of a map it iterates), so an input property never read is an unknown field.
-function tracked(value, path, seen) {
+// Records which properties a validator reads. A compiled schema reads each property it knows (and
+// every key of a map it iterates), so in an object the validator looked into, a property it never
+// read is an unknown field. Objects it never looked into are free-form (an `any` in the schema,
+// such as a CRD's additionalProperties) and are not judged.
+function tracked(value, path, reads) {
   if (value === null || typeof value !== 'object') {
     return value;
   }
+  const record = (key) => {
+    if (typeof key === 'string') {
+      reads.inspected.add(path);
+      reads.keys.add(`${path}/${key}`);
+    }
+  };
   return new Proxy(value, {
     get(target, key, receiver) {
       const child = Reflect.get(target, key, receiver);
       if (typeof key !== 'string' || !Object.hasOwn(target, key)) {
+        record(key);
         return child;
       }
-      seen.add(`${path}/${key}`);
-      return tracked(child, `${path}/${key}`, seen);
+      record(key);
+      return tracked(child, `${path}/${key}`, reads);
     },
     has(target, key) {
-      if (typeof key === 'string') {
-        seen.add(`${path}/${key}`);
-      }
+      record(key);
       return Reflect.has(target, key);
     },
   });
 }
 
-function unknownFields(value, path, seen, found) {
-  if (value === null || typeof value !== 'object') {
+function unknownFields(value, path, reads, found) {
+  if (value === null || typeof value !== 'object' || !reads.inspected.has(path)) {
     return found;
   }
   for (const [key, child] of Object.entries(value)) {
     const childPath = `${path}/${key}`;
-    if (seen.has(childPath)) {
-      unknownFields(child, childPath, seen, found);
+    if (reads.keys.has(childPath)) {
+      unknownFields(child, childPath, reads, found);
     } else {
       found.push(childPath);
     }
@@ -109,14 +116,14 @@ async function validateBuiltIn(doc, where) {
   if (!model) {
     return false;
   }
-  const seen = new Set();
+  const reads = { inspected: new Set(), keys: new Set() };
   try {
-    model.prototype.validate.call(tracked(doc, '', seen));
+    model.prototype.validate.call(tracked(doc, '', reads));
   } catch (error) {
     report(where, `${doc.kind} ${doc.metadata?.name}: ${error.message}`);
     return true;
   }
-  for (const field of unknownFields(doc, '', seen, [])) {
+  for (const field of unknownFields(doc, '', reads, [])) {
     report(where, `${doc.kind} ${doc.metadata?.name}: unknown field ${field}`);
   }
   return true;
