@@ -10,13 +10,15 @@ namespace Whereabouts.Ipam.Stores;
 /// <param name="ContainerId">The container that made it, when recorded.</param>
 /// <param name="Version">The store's version token, used as a precondition on delete.</param>
 /// <param name="CreatedAt">When it was created, when the store knows.</param>
+/// <param name="Uid">The store's unique id of this incarnation, when it has one (a Kubernetes uid), also a delete precondition.</param>
 public sealed record Reservation(
     string Name,
     string PodRef,
     string IfName,
     string? ContainerId,
     string Version,
-    DateTimeOffset? CreatedAt = null)
+    DateTimeOffset? CreatedAt = null,
+    string? Uid = null)
 {
     /// <summary>True when the reservation belongs to this pod interface.</summary>
     public bool IsOwnedBy(string podRef, string ifName) =>
