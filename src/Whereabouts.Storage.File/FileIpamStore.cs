@@ -17,8 +17,9 @@ public sealed class FileIpamStore : IIpamStore
     {
         ArgumentException.ThrowIfNullOrEmpty(dataDir);
         _dataDir = Path.GetFullPath(dataDir);
-        Pools = new FilePoolStore(Path.Combine(_dataDir, "pools"));
-        Reservations = new FileReservationStore(Path.Combine(_dataDir, "reservations"), time ?? TimeProvider.System);
+        var pools = new FilePoolStore(Path.Combine(_dataDir, "pools"));
+        Pools = pools;
+        Reservations = new FileReservationStore(Path.Combine(_dataDir, "reservations"), time ?? TimeProvider.System, pools.AnyPoolHolds);
     }
 
     public IPoolStore Pools { get; }

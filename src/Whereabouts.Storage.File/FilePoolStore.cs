@@ -63,6 +63,26 @@ internal sealed class FilePoolStore(string directory) : IPoolStore
         }
     }
 
+    /// <summary>True when some pool on this host holds an allocation of (<paramref name="containerId"/>, <paramref name="ifName"/>).</summary>
+    public bool AnyPoolHolds(string containerId, string ifName)
+    {
+        if (!Directory.Exists(directory))
+        {
+            return false;
+        }
+
+        foreach (var path in Directory.EnumerateFiles(directory, "*.json"))
+        {
+            var content = ReadContent(path);
+            if (content is not null && content.Allocations.Values.Any(a => a.ContainerId == containerId && a.IfName == ifName))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private PoolSnapshot? Read(PoolKey key)
     {
         var path = PathOf(key);

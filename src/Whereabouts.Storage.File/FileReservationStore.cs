@@ -8,15 +8,21 @@ namespace Whereabouts.Storage.File;
 /// Reservations as files named like the OverlappingRangeIPReservation. Creation links a complete file into place,
 /// which fails when the name exists, so two claimants can never both win; deletes check the unique id under a lock.
 /// </summary>
-internal sealed class FileReservationStore(string directory, TimeProvider time) : IReservationStore
+/// <remarks>
+/// An ADD killed between creating its reservation and writing the pool leaves the reservation behind. On one host
+/// that is provable: its creator process is gone and no pool holds an allocation of its container. Such a leftover
+/// is removed when the next claimant meets it; a reservation of a running ADD, or of an allocation that made it into
+/// a pool, is never touched.
+/// </remarks>
+internal sealed class FileReservationStore(string directory, TimeProvider time, Func<string, string, bool> anyPoolHolds) : IReservationStore
 {
     public Task<Reservation?> GetAsync(string name, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(Read(name));
+        return Task.FromResult(Read(name)?.Reservation);
     }
 
-    public Task<ReservationClaim> TryCreateAsync(string name, AllocationOwner owner, CancellationToken cancellationToken)
+    public async Task<ReservationClaim> TryCreateAsync(string name, AllocationOwner owner, CancellationToken cancellationToken)
     {
         var path = PathOf(name);
         while (true)
@@ -24,7 +30,7 @@ internal sealed class FileReservationStore(string directory, TimeProvider time) 
             cancellationToken.ThrowIfCancellationRequested();
             var uid = Guid.NewGuid().ToString("N");
             var created = time.GetUtcNow();
-            var content = ReservationFile.Write(owner.PodRef, owner.IfName, owner.ContainerId, uid, created);
+            var content = ReservationFile.Write(owner.PodRef, owner.IfName, owner.ContainerId, uid, created, ProcessIdentity.Current);
             var wasCreated = Guard(path, () =>
             {
                 FileIpamStore.EnsureDirectory(directory);
@@ -32,15 +38,21 @@ internal sealed class FileReservationStore(string directory, TimeProvider time) 
             });
             if (wasCreated)
             {
-                return Task.FromResult(new ReservationClaim(
-                    new Reservation(name, owner.PodRef, owner.IfName, owner.ContainerId, uid, created), Created: true));
+                return new ReservationClaim(new Reservation(name, owner.PodRef, owner.IfName, owner.ContainerId, uid, created), Created: true);
             }
 
             // Someone holds the name; if it was deleted in between, try again.
-            if (Read(name) is { } existing)
+            if (Read(name) is not { } existing)
             {
-                return Task.FromResult(new ReservationClaim(existing, Created: false));
+                continue;
             }
+
+            if (existing.Reservation.IsOwnedBy(owner.PodRef, owner.IfName) || !IsLeftover(existing))
+            {
+                return new ReservationClaim(existing.Reservation, Created: false);
+            }
+
+            await DeleteAsync(existing.Reservation, cancellationToken);
         }
     }
 
@@ -51,7 +63,7 @@ internal sealed class FileReservationStore(string directory, TimeProvider time) 
         FileIpamStore.EnsureDirectory(directory);
         using (await FileLock.AcquireAsync(Path.Combine(directory, ".lock"), cancellationToken))
         {
-            var current = Read(reservation.Name);
+            var current = Read(reservation.Name)?.Reservation;
             if (current is null || current.Version != reservation.Version)
             {
                 return false;
@@ -67,7 +79,13 @@ internal sealed class FileReservationStore(string directory, TimeProvider time) 
         }
     }
 
-    private Reservation? Read(string name)
+    private bool IsLeftover((Reservation Reservation, ProcessIdentity Creator) existing) =>
+        existing.Creator.Pid > 0
+        && !existing.Creator.IsAlive
+        && existing.Reservation.ContainerId is { } containerId
+        && !anyPoolHolds(containerId, existing.Reservation.IfName);
+
+    private (Reservation Reservation, ProcessIdentity Creator)? Read(string name)
     {
         var path = PathOf(name);
         byte[] bytes;

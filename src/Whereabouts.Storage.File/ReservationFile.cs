@@ -12,7 +12,7 @@ namespace Whereabouts.Storage.File;
 /// </summary>
 internal static class ReservationFile
 {
-    public static byte[] Write(string podRef, string ifName, string containerId, string uid, DateTimeOffset created)
+    public static byte[] Write(string podRef, string ifName, string containerId, string uid, DateTimeOffset created, ProcessIdentity creator)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var json = new Utf8JsonWriter(buffer))
@@ -23,25 +23,30 @@ internal static class ReservationFile
             json.WriteString("containerid", containerId);
             json.WriteString("uid", uid);
             json.WriteString("created", created.ToString("O", CultureInfo.InvariantCulture));
+            json.WriteNumber("pid", creator.Pid);
+            json.WriteNumber("pidstart", creator.StartTicks);
             json.WriteEndObject();
         }
 
         return buffer.WrittenSpan.ToArray();
     }
 
-    public static Reservation Read(string name, byte[] content, string path)
+    public static (Reservation Reservation, ProcessIdentity Creator) Read(string name, byte[] content, string path)
     {
         try
         {
             using var document = JsonDocument.Parse(content);
             var root = document.RootElement;
-            return new Reservation(
+            var creator = root.TryGetProperty("pid", out var pid) && root.TryGetProperty("pidstart", out var start)
+                ? new ProcessIdentity(pid.GetInt32(), start.GetInt64())
+                : default;
+            return (new Reservation(
                 name,
                 root.GetProperty("podref").GetString() ?? string.Empty,
                 root.TryGetProperty("ifname", out var ifName) ? ifName.GetString() ?? string.Empty : string.Empty,
                 root.TryGetProperty("containerid", out var containerId) ? containerId.GetString() : null,
                 root.GetProperty("uid").GetString() ?? throw new InvalidDataException("uid is null"),
-                root.TryGetProperty("created", out var created) ? created.GetDateTimeOffset() : null);
+                root.TryGetProperty("created", out var created) ? created.GetDateTimeOffset() : null), creator);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException or InvalidDataException or FormatException)
         {
