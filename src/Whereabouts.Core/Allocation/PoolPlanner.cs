@@ -142,13 +142,19 @@ public static class PoolPlanner
 
     /// <summary>
     /// Addresses below the pool's base cannot be expressed as offsets. Pools we create always start at the network
-    /// address, but hand-made ones may not, so the window then starts at the base.
+    /// address, but hand-made ones may not, so the window then starts at the base; a base past the window leaves
+    /// nothing to hand out (a start past range_end would otherwise be ignored and widen the window again).
     /// </summary>
     private static AllocationRange ClampToBase(AllocationRange range, Ip poolBase)
     {
         if (poolBase.Family != range.Family || poolBase.Value <= range.Window.First)
         {
             return range;
+        }
+
+        if (poolBase.Value > range.Window.Last)
+        {
+            return AllocationRange.Create(range.Config with { Excludes = [.. range.Config.Excludes, range.Subnet] }, range.Gateway);
         }
 
         var start = range.Config.RangeStart is { } s && s.Value > poolBase.Value ? s : poolBase;
