@@ -9,6 +9,9 @@ public sealed record IpamOptions
     /// <summary>The whole DEL.</summary>
     public TimeSpan DelTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>A STATUS check.</summary>
+    public TimeSpan StatusTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Rolling back a failed multi-range ADD; it runs after the ADD deadline may have passed.</summary>
     public TimeSpan RollbackTimeout { get; init; } = TimeSpan.FromSeconds(20);
 

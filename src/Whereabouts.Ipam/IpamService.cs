@@ -164,12 +164,19 @@ public sealed partial class IpamService
         }
     }
 
-    /// <summary>CNI STATUS: can the store serve an ADD?</summary>
+    /// <summary>CNI STATUS: can the store serve an ADD right now? One attempt: a status that retries would hide the answer.</summary>
     public async Task CheckStatusAsync(CancellationToken cancellationToken)
     {
-        using var deadline = new CancellationTokenSource(_options.DelTimeout, _time);
+        using var deadline = new CancellationTokenSource(_options.StatusTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        await WithRetriesAsync(async ct => { await _store.CheckReachableAsync(ct); return true; }, "status", deadline, linked.Token);
+        try
+        {
+            await _store.CheckReachableAsync(linked.Token);
+        }
+        catch (OperationCanceledException ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new StoreUnavailableException($"the datastore did not answer within {_options.StatusTimeout.TotalSeconds:0} s", ex);
+        }
     }
 
     private async Task<Ip> AllocateInRangeAsync(
@@ -259,7 +266,7 @@ public sealed partial class IpamService
                     LogConflict(_logger, key.Name, backoff.Attempts + 1);
                     await Retry(backoff, null, cancellationToken);
                 }
-                catch (StoreUnavailableException ex) when (!cancellationToken.IsCancellationRequested)
+                catch (StoreUnavailableException ex) when (ex.IsTransient && !cancellationToken.IsCancellationRequested)
                 {
                     lastError = ex;
                     LogTransient(_logger, key.Name, ex.Message);
@@ -353,7 +360,7 @@ public sealed partial class IpamService
                     IpamMetrics.Conflicts.Add(1);
                     await Retry(backoff, null, cancellationToken);
                 }
-                catch (StoreUnavailableException ex) when (!cancellationToken.IsCancellationRequested)
+                catch (StoreUnavailableException ex) when (ex.IsTransient && !cancellationToken.IsCancellationRequested)
                 {
                     lastError = ex;
                     LogTransient(_logger, key.Name, ex.Message);
@@ -427,7 +434,7 @@ public sealed partial class IpamService
             {
                 return await operation(cancellationToken);
             }
-            catch (StoreUnavailableException ex) when (!cancellationToken.IsCancellationRequested)
+            catch (StoreUnavailableException ex) when (ex.IsTransient && !cancellationToken.IsCancellationRequested)
             {
                 LogTransient(_logger, what, ex.Message);
                 try

@@ -65,6 +65,26 @@ internal static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// Removes temporary files of <paramref name="path"/> whose writer process is gone. Used where no lock guards the
+    /// target, so a live writer's temporary file must be left alone; the writer's pid is part of the name.
+    /// </summary>
+    public static void RemoveDeadLeftovers(string path)
+    {
+        var directory = Path.GetDirectoryName(path)!;
+        var prefix = Path.GetFileName(path) + TempMarker;
+        foreach (var leftover in Directory.EnumerateFiles(directory, prefix + "*"))
+        {
+            var rest = Path.GetFileName(leftover)[prefix.Length..];
+            var dot = rest.IndexOf('.', StringComparison.Ordinal);
+            if (dot > 0 && int.TryParse(rest.AsSpan(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                && !Directory.Exists($"/proc/{pid}"))
+            {
+                TryDelete(leftover);
+            }
+        }
+    }
+
     public static void SyncDirectory(string directory)
     {
         var fd = Posix.Open(directory, Posix.ReadOnly | Posix.Directory | Posix.CloseOnExec);
@@ -122,6 +142,7 @@ internal static class AtomicFile
         }
     }
 
+    /// <summary>Local disk errors do not go away by retrying within one CNI call.</summary>
     public static StoreUnavailableException Unavailable(string what, Exception ex) =>
-        new($"file datastore: {what}: {ex.Message}", ex);
+        new($"file datastore: {what}: {ex.Message}", ex, isTransient: false);
 }

@@ -14,10 +14,21 @@ internal sealed class FileLock : IDisposable
 
     public static async Task<FileLock> AcquireAsync(string path, CancellationToken cancellationToken)
     {
-        var handle = System.IO.File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+        // Opened by hand: .NET's FileStream takes a shared flock of its own on open, which would fail while another
+        // process holds ours.
+        var raw = Posix.Creat(path, 0x180);
+        if (raw < 0)
+        {
+            var error = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            throw error == 13
+                ? new UnauthorizedAccessException($"cannot open {path}: permission denied")
+                : new IOException($"cannot open {path}: errno {error}");
+        }
+
+        var handle = new SafeFileHandle(raw, ownsHandle: true);
         try
         {
-            var fd = (int)handle.DangerousGetHandle();
+            var fd = raw;
             var delay = TimeSpan.FromMilliseconds(0.2);
             while (true)
             {

@@ -34,6 +34,7 @@ internal sealed class FileReservationStore(string directory, TimeProvider time, 
             var wasCreated = Guard(path, () =>
             {
                 FileIpamStore.EnsureDirectory(directory);
+                AtomicFile.RemoveDeadLeftovers(path);
                 return AtomicFile.TryCreate(path, content);
             });
             if (wasCreated)

@@ -24,6 +24,10 @@ internal static partial class Posix
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Open(string path, int flags);
 
+    /// <summary>open(path, O_CREAT|O_WRONLY|O_TRUNC, mode) without .NET's own advisory locking, which would clash with ours.</summary>
+    [LibraryImport("libc", EntryPoint = "creat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Creat(string path, uint mode);
+
     [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
     public static partial int Fsync(int fd);
 
