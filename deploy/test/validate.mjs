@@ -94,6 +94,20 @@ function tracked(value, path, reads) {
   });
 }
 
+// kubernetes-models drops these properties from its compiled schemas together with the keywords of
+// the same names (documentation and Kubernetes extensions), so no validator reads them even where
+// they are legitimate: CRD schemas and printer columns.
+const unreadProperties = new Set([
+  'description',
+  'x-kubernetes-embedded-resource',
+  'x-kubernetes-int-or-string',
+  'x-kubernetes-list-map-keys',
+  'x-kubernetes-list-type',
+  'x-kubernetes-map-type',
+  'x-kubernetes-preserve-unknown-fields',
+  'x-kubernetes-validations',
+]);
+
 function unknownFields(value, path, reads, found) {
   if (value === null || typeof value !== 'object' || !reads.inspected.has(path)) {
     return found;
@@ -102,7 +116,7 @@ function unknownFields(value, path, reads, found) {
     const childPath = `${path}/${key}`;
     if (reads.keys.has(childPath)) {
       unknownFields(child, childPath, reads, found);
-    } else {
+    } else if (!unreadProperties.has(key)) {
       found.push(childPath);
     }
   }

@@ -59,7 +59,7 @@ public sealed class ValidatorTests
     }
 
     [Fact]
-    public void Validate_NonStructuralCrd_IsReported()
+    public void Validate_NonStructuralCrdWithUnknownField_IsReported()
     {
         var result = ManifestValidator.Validate("""
             apiVersion: apiextensions.k8s.io/v1
@@ -78,12 +78,17 @@ public sealed class ValidatorTests
                       type: object
                       properties:
                         spec:
+                          description: The gadget.
                           properties:
-                            size: {type: integer}
+                            size: {type: integer, description: How big., x-kubernetes-int-or-string: false}
+                  servd: true
             """);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("not structural: /spec has no type", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("unknown field /spec/versions/0/servd", result.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("description", result.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("x-kubernetes", result.StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact]
