@@ -144,7 +144,7 @@ public static class IpamConfigReader
             try
             {
                 using var document = JsonDocument.Parse(found.Content);
-                if (!JsonFields.IsObject(document.RootElement, path, issues))
+                if (document.RootElement.ValueKind != JsonValueKind.Object)
                 {
                     issues.Error(path, "the flat configuration file must hold a JSON object");
                     return (null, path, candidates);
