@@ -15,6 +15,9 @@ internal sealed class ConfigIssues
     /// </summary>
     public bool ForRelease { get; init; }
 
+    /// <summary>True when <paramref name="key"/> already has an error, so a follow-on error would only repeat it.</summary>
+    public bool HasErrorAt(string key) => _items.Exists(i => i.Severity == ConfigSeverity.Error && i.Key == key);
+
     public void Error(string key, string message) => _items.Add(new ConfigIssue(ConfigSeverity.Error, key, message));
 
     public void Warning(string key, string message) => _items.Add(new ConfigIssue(ConfigSeverity.Warning, key, message));

@@ -239,7 +239,11 @@ public static class IpamConfigReader
         {
             if (string.IsNullOrEmpty(entry.Range))
             {
-                issues.Error(entry.Key + ".range", "is required");
+                if (!issues.HasErrorAt(entry.Key + ".range"))
+                {
+                    issues.Error(entry.Key + ".range", "is required");
+                }
+
                 continue;
             }
 
@@ -278,7 +282,11 @@ public static class IpamConfigReader
         {
             if (!Cidr.TryParse(r.Dst, out var dst))
             {
-                issues.AllocationError(r.Key + ".dst", r.Dst is null ? "is required" : $"'{r.Dst}' is not a CIDR");
+                if (!issues.HasErrorAt(r.Key + ".dst"))
+                {
+                    issues.AllocationError(r.Key + ".dst", r.Dst is null ? "is required" : $"'{r.Dst}' is not a CIDR");
+                }
+
                 continue;
             }
 
@@ -312,7 +320,11 @@ public static class IpamConfigReader
         {
             if (!Cidr.TryParse(a.Address, out var address))
             {
-                issues.AllocationError(a.Key + ".address", $"invalid CIDR in addresses '{a.Address}'");
+                if (!issues.HasErrorAt(a.Key + ".address"))
+                {
+                    issues.AllocationError(a.Key + ".address", a.Address is null ? "is required" : $"invalid CIDR in addresses '{a.Address}'");
+                }
+
                 continue;
             }
 
