@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Whereabouts.PluginBench;
+
+/// <summary>
+/// Per ADD+DEL latency of whereabouts (file datastore) and host-local on the same range, invoked directly and through
+/// macvlan in a network namespace; calls alternate between the two so that machine noise hits both alike.
+/// </summary>
+internal static class Bench
+{
+    private const string Range = "10.123.0.0/16";
+
+    public static async Task<int> RunAsync(BenchOptions options)
+    {
+        var work = Directory.CreateTempSubdirectory("wb-bench-").FullName;
+        var hostLocal = Path.Combine(options.CniDir, "host-local");
+        foreach (var required in new[] { options.Plugin, hostLocal })
+        {
+            if (!File.Exists(required))
+            {
+                Console.Error.WriteLine($"missing {required} (build with ./build.sh plugin; apt-get install containernetworking-plugins)");
+                return 2;
+            }
+        }
+
+        var master = $"wbb{Environment.ProcessId % 100000}";
+        var netns = $"wbbench-{Environment.ProcessId}";
+        var useNetns = options.ThroughMacvlan && Environment.UserName == "root";
+        try
+        {
+            var contenders = new[]
+            {
+                new Contender("whereabouts", options.Plugin, Config("whereabouts", "whereabouts", null, work), Config("whereabouts", "whereabouts", master, work)),
+                new Contender("host-local", hostLocal, Config("host-local", "host-local", null, work), Config("host-local", "host-local", master, work)),
+            };
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# plugin latency, {options.Runs} ADD+DEL runs each, {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, {Cpu()}"));
+            Console.WriteLine();
+            var direct = await MeasureAsync(contenders, options.Runs, c => c.Binary, c => c.DirectConfig, "/var/run/netns/none", options.CniDir);
+            Print("invoked directly", direct);
+
+            if (useNetns)
+            {
+                Setup(master, netns);
+                var macvlan = Path.Combine(options.CniDir, "macvlan");
+                var cniPath = $"{Path.GetDirectoryName(options.Plugin)}:{options.CniDir}";
+                var through = await MeasureAsync(contenders, options.Runs, _ => macvlan, c => c.MacvlanConfig, $"/var/run/netns/{netns}", cniPath);
+                Print("through macvlan in a network namespace", through);
+            }
+            else if (options.ThroughMacvlan)
+            {
+                Console.WriteLine("(through macvlan: skipped, needs root)");
+            }
+
+            Console.WriteLine();
+            Console.WriteLine("| plugin | binary size | peak RSS of one ADD |");
+            Console.WriteLine("|---|---|---|");
+            foreach (var c in contenders)
+            {
+                var rss = await Invoker.PeakRssKibAsync(c.Binary, "ADD", "rss-probe", c.DirectConfig, "/var/run/netns/none", options.CniDir);
+                await Invoker.CallAsync(c.Binary, "DEL", "rss-probe", c.DirectConfig, "/var/run/netns/none", options.CniDir);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {c.Name} | {new FileInfo(c.Binary).Length / 1024.0 / 1024.0:0.0} MiB | {(rss is { } kib ? $"{kib / 1024.0:0.0} MiB" : "n/a (install GNU time)")} |"));
+            }
+
+            return 0;
+        }
+        finally
+        {
+            if (useNetns)
+            {
+                Teardown(master, netns);
+            }
+
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private static async Task<Dictionary<string, List<TimeSpan>>> MeasureAsync(
+        Contender[] contenders, int runs, Func<Contender, string> binary, Func<Contender, string> config, string netns, string cniPath)
+    {
+        var samples = contenders.ToDictionary(static c => c.Name, static _ => new List<TimeSpan>());
+        for (var warmup = 0; warmup < 5; warmup++)
+        {
+            foreach (var c in contenders)
+            {
+                await CycleAsync(binary(c), config(c), $"warm{warmup}", netns, cniPath);
+            }
+        }
+
+        for (var i = 0; i < runs; i++)
+        {
+            // Alternate who goes first, so neither always runs on a warmer cache.
+            var order = i % 2 == 0 ? contenders : [.. contenders.Reverse()];
+            foreach (var c in order)
+            {
+                samples[c.Name].Add(await CycleAsync(binary(c), config(c), $"run{i}", netns, cniPath));
+            }
+        }
+
+        return samples;
+    }
+
+    private static async Task<TimeSpan> CycleAsync(string binary, string config, string container, string netns, string cniPath) =>
+        await Invoker.CallAsync(binary, "ADD", container, config, netns, cniPath)
+        + await Invoker.CallAsync(binary, "DEL", container, config, netns, cniPath);
+
+    private static void Print(string title, Dictionary<string, List<TimeSpan>> samples)
+    {
+        Console.WriteLine($"## {title}");
+        Console.WriteLine("| plugin | median ms | p90 ms |");
+        Console.WriteLine("|---|---|---|");
+        foreach (var (name, list) in samples)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {Stats.Percentile(list, 0.5):0.00} | {Stats.Percentile(list, 0.9):0.00} |"));
+        }
+
+        var ours = samples["whereabouts"];
+        var theirs = samples["host-local"];
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"ratio whereabouts/host-local: median {Stats.Percentile(ours, 0.5) / Stats.Percentile(theirs, 0.5):0.00}, p90 {Stats.Percentile(ours, 0.9) / Stats.Percentile(theirs, 0.9):0.00}"));
+        Console.WriteLine();
+    }
+
+    private static string Config(string name, string ipam, string? master, string work)
+    {
+        var data = Path.Combine(work, name + (master is null ? "-direct" : "-macvlan"));
+        var ipamJson = ipam == "whereabouts"
+            ? $$"""{"type":"whereabouts","datastore":"file","data_dir":"{{data}}","range":"{{Range}}","gateway":"10.123.0.1"}"""
+            : $$"""{"type":"host-local","dataDir":"{{data}}","ranges":[[{"subnet":"{{Range}}","gateway":"10.123.0.1"}]]}""";
+        var iface = master is null ? string.Empty : $$""","master":"{{master}}","mode":"bridge" """;
+        return $$"""{"cniVersion":"1.0.0","name":"bench-{{name}}","type":"macvlan"{{iface}},"ipam":{{ipamJson}}}""";
+    }
+
+    private static void Setup(string master, string netns)
+    {
+        Sh("ip", "link", "add", master, "type", "veth", "peer", "name", master + "p");
+        Sh("ip", "link", "set", master, "up");
+        Sh("ip", "netns", "add", netns);
+    }
+
+    private static void Teardown(string master, string netns)
+    {
+        Sh("ip", "netns", "del", netns);
+        Sh("ip", "link", "del", master);
+    }
+
+    private static void Sh(string file, params string[] args)
+    {
+        using var process = Process.Start(file, args);
+        process.WaitForExit();
+    }
+
+    private static string Cpu()
+    {
+        var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(static l => l.StartsWith("model name", StringComparison.Ordinal));
+        return line is null ? "unknown CPU" : line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim();
+    }
+}

@@ -1,0 +1,3 @@
+using Whereabouts.PluginBench;
+
+return await Bench.RunAsync(BenchOptions.Parse(args));
