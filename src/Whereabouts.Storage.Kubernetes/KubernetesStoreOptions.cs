@@ -1,0 +1,17 @@
+namespace Whereabouts.Storage.Kubernetes;
+
+/// <summary>How the Kubernetes datastore connects.</summary>
+public sealed record KubernetesStoreOptions
+{
+    /// <summary>The kubeconfig, read every time a store is opened; required.</summary>
+    public required string KubeconfigPath { get; init; }
+
+    /// <summary>Where the objects live; default: the kubeconfig context's namespace, else <c>kube-system</c>.</summary>
+    public string? Namespace { get; init; }
+
+    /// <summary>The limit for every single API request.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>This node, for <see cref="KubernetesIpamStore.IsLocalAsync"/> (CNI GC); null: nothing is local.</summary>
+    public string? NodeName { get; init; }
+}
