@@ -61,6 +61,7 @@ public static class Allocator
     /// <inheritdoc cref="FindLowestFree(AllocationRange, ReadOnlySpan{UInt128})"/>
     public static Ip? FindLowestFree(AllocationRange range, IEnumerable<Ip> reserved)
     {
+        ArgumentNullException.ThrowIfNull(range);
         ArgumentNullException.ThrowIfNull(reserved);
         var values = reserved.Where(ip => ip.Family == range.Family).Select(ip => ip.Value).ToArray();
         return FindLowestFree(range, values);
