@@ -259,6 +259,11 @@ public sealed partial class IpamService
                     {
                         LogAllocated(_logger, ip, owner.PodRef, owner.IfName, owner.ContainerId, key.Name, backoff.Attempts);
                         heldIsNew = false;
+                        if (config.EnableOverlappingRanges)
+                        {
+                            await DeleteReplacedReservationsAsync(config, snapshot, plan.Change, owner, cancellationToken);
+                        }
+
                         return ip;
                     }
 
@@ -405,6 +410,36 @@ public sealed partial class IpamService
         {
             // The runtime calls DEL after a failed ADD, which retries this release.
             LogRollbackFailed(_logger, owner.ContainerId, ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// A write that moved the owner off an entry it held (a new requested address, a narrowed range) removed that
+    /// entry; the reservation of the old address is the owner's too and goes with it, or it would block the address.
+    /// </summary>
+    private async Task DeleteReplacedReservationsAsync(
+        IpamConfig config, PoolSnapshot snapshot, PoolChange change, AllocationOwner owner, CancellationToken cancellationToken)
+    {
+        foreach (var offset in change.Removals)
+        {
+            if (PoolPlanner.AddressOf(snapshot.Base, offset) is not { } old)
+            {
+                continue;
+            }
+
+            var name = ObjectNames.OverlappingReservation(old, config.PoolNetworkName);
+            try
+            {
+                var reservation = await _store.Reservations.GetAsync(name, cancellationToken);
+                if (reservation is not null && reservation.IsOwnedBy(owner.PodRef, owner.IfName))
+                {
+                    await DeleteReservationAsync(reservation, cancellationToken);
+                }
+            }
+            catch (Exception ex) when (ex is IpamException or OperationCanceledException)
+            {
+                LogReservationLeft(_logger, name, ex.Message);
+            }
         }
     }
 
