@@ -430,10 +430,12 @@ public sealed partial class IpamService
             var name = ObjectNames.OverlappingReservation(old, config.PoolNetworkName);
             try
             {
-                var reservation = await _store.Reservations.GetAsync(name, cancellationToken);
+                using var timeout = new CancellationTokenSource(_options.RollbackTimeout, _time);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+                var reservation = await WithRetriesAsync(ct => _store.Reservations.GetAsync(name, ct), name, timeout, linked.Token);
                 if (reservation is not null && reservation.IsOwnedBy(owner.PodRef, owner.IfName))
                 {
-                    await DeleteReservationAsync(reservation, cancellationToken);
+                    await WithRetriesAsync(ct => _store.Reservations.DeleteAsync(reservation, ct), name, timeout, linked.Token);
                 }
             }
             catch (Exception ex) when (ex is IpamException or OperationCanceledException)
@@ -447,9 +449,11 @@ public sealed partial class IpamService
     {
         try
         {
+            // A reservation this call created and no pool entry uses: worth the retries, since after this call nothing
+            // but the reconciler would ever free it.
             using var timeout = new CancellationTokenSource(_options.RollbackTimeout, _time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-            await _store.Reservations.DeleteAsync(reservation, linked.Token);
+            await WithRetriesAsync(ct => _store.Reservations.DeleteAsync(reservation, ct), reservation.Name, timeout, linked.Token);
         }
         catch (Exception ex) when (ex is IpamException or OperationCanceledException)
         {
