@@ -301,22 +301,11 @@ public sealed partial class IpamService
     private async Task<int> ReleaseAllAsync(
         IpamConfig config, Func<PoolAllocation, bool> matches, CancellationTokenSource deadline, CancellationToken cancellationToken)
     {
-        var failures = new List<Exception>();
-        var released = 0;
-        foreach (var rangeConfig in config.Ranges)
-        {
-            try
-            {
-                released += await ReleaseInRangeAsync(config, rangeConfig, matches, deadline, cancellationToken);
-            }
-            catch (Exception ex) when (ex is IpamException or OperationCanceledException)
-            {
-                IpamMetrics.ReleaseFailures.Add(1);
-                failures.Add(ex is OperationCanceledException && deadline.IsCancellationRequested
-                    ? new StoreUnavailableException($"release in range {rangeConfig.Subnet} did not finish within {_options.DelTimeout.TotalSeconds:0} s", ex)
-                    : ex);
-            }
-        }
+        // Ranges are released side by side: a range whose pool keeps failing until the deadline must not leave the
+        // ranges after it untried.
+        var outcomes = await Task.WhenAll(config.Ranges.Select(ReleaseOneAsync));
+        var released = outcomes.Sum(static o => o.Released);
+        var failures = outcomes.Select(static o => o.Failure).OfType<Exception>().ToList();
 
         if (failures.Count > 0)
         {
@@ -327,6 +316,21 @@ public sealed partial class IpamService
 
         IpamMetrics.Releases.Add(released);
         return released;
+
+        async Task<(int Released, Exception? Failure)> ReleaseOneAsync(RangeConfig rangeConfig)
+        {
+            try
+            {
+                return (await ReleaseInRangeAsync(config, rangeConfig, matches, deadline, cancellationToken), null);
+            }
+            catch (Exception ex) when (ex is IpamException or OperationCanceledException)
+            {
+                IpamMetrics.ReleaseFailures.Add(1);
+                return (0, ex is OperationCanceledException && deadline.IsCancellationRequested
+                    ? new StoreUnavailableException($"release in range {rangeConfig.Subnet} did not finish within {_options.DelTimeout.TotalSeconds:0} s", ex)
+                    : ex);
+            }
+        }
     }
 
     private async Task<int> ReleaseInRangeAsync(
