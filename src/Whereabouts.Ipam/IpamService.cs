@@ -307,6 +307,8 @@ public sealed partial class IpamService
         var released = outcomes.Sum(static o => o.Released);
         var failures = outcomes.Select(static o => o.Failure).OfType<Exception>().ToList();
 
+        // Counted before any failure is reported: those addresses are free whatever happened in other ranges.
+        IpamMetrics.Releases.Add(released);
         if (failures.Count > 0)
         {
             throw new ReleaseFailedException(
@@ -314,7 +316,6 @@ public sealed partial class IpamService
                 failures);
         }
 
-        IpamMetrics.Releases.Add(released);
         return released;
 
         async Task<(int Released, Exception? Failure)> ReleaseOneAsync(RangeConfig rangeConfig)
