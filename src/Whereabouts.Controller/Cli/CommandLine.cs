@@ -1,0 +1,67 @@
+using System.CommandLine;
+
+namespace Whereabouts.Controller.Cli;
+
+/// <summary>
+/// The <c>whereabouts-controller</c> command tree and its invocation: parse errors become one line and
+/// <see cref="ExitCodes.Usage"/>; help and version go to <see cref="CliEnvironment.Output"/>.
+/// </summary>
+internal static partial class CommandLine
+{
+    public const string ExecutableName = "whereabouts-controller";
+
+    public static RootCommand CreateRoot(CliEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var root = new RootCommand("whereabouts for .NET: node setup, node controller and reclamation of leaked addresses")
+        {
+            new InstallCniVerb(environment),
+        };
+        AddReconcile(root, environment);
+        AddRun(root, environment);
+        return root;
+    }
+
+    public static Task<int> RunAsync(IReadOnlyList<string> args, CliEnvironment environment, CancellationToken cancellationToken) =>
+        InvokeAsync(CreateRoot(environment), args, environment, cancellationToken);
+
+    /// <summary>Parses <paramref name="args"/> against <paramref name="root"/> and runs the chosen command.</summary>
+    public static async Task<int> InvokeAsync(Command root, IReadOnlyList<string> args, CliEnvironment environment, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(environment);
+        var parseResult = root.Parse(args);
+        if (parseResult.Errors.Count > 0)
+        {
+            var messages = string.Join("; ", parseResult.Errors.Select(e => e.Message).Distinct(StringComparer.Ordinal));
+            await environment.Error.WriteLineAsync($"{ExecutableName}: {messages} (see --help)");
+            return ExitCodes.Usage;
+        }
+
+        return await parseResult.InvokeAsync(
+            new InvocationConfiguration
+            {
+                Output = environment.Output,
+                Error = environment.Error,
+                // Program.cs owns SIGTERM/SIGINT and cancels the token; commands decide what a stop means.
+                ProcessTerminationTimeout = null,
+                EnableDefaultExceptionHandler = false,
+            },
+            cancellationToken);
+    }
+
+    // ---- Wiring for `reconcile` and `run` ------------------------------------------------------------------------
+    // ReconcileVerb and RunVerb (this folder) parse and validate the flags into ReconcileOptions and RunOptions; the
+    // commands themselves live in Reconcile/ and NodeController/. While those are not written, the two declarations
+    // below have no body and the compiler drops the calls, so the executable offers only install-cni. To enable a
+    // command, give its declaration a body:
+    //
+    //   static partial void AddReconcile(RootCommand root, CliEnvironment environment) =>
+    //       root.Subcommands.Add(new ReconcileVerb(environment, Reconcile.ReconcileCommand.RunAsync));
+    //
+    //   static partial void AddRun(RootCommand root, CliEnvironment environment) =>
+    //       root.Subcommands.Add(new RunVerb(environment, NodeController.NodeControllerCommand.RunAsync));
+    static partial void AddReconcile(RootCommand root, CliEnvironment environment);
+
+    static partial void AddRun(RootCommand root, CliEnvironment environment);
+}

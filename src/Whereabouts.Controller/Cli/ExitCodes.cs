@@ -1,0 +1,38 @@
+using Whereabouts.Controller.InstallCni;
+
+namespace Whereabouts.Controller.Cli;
+
+/// <summary>
+/// Every exit code of <c>whereabouts-controller</c>, and the one place that turns an exception into one. Kubernetes
+/// shows the code in the pod status, so each failure class gets its own.
+/// </summary>
+internal static class ExitCodes
+{
+    public const int Success = 0;
+
+    /// <summary>The command ran and failed (I/O error, unreadable input, API failure).</summary>
+    public const int Failure = 1;
+
+    /// <summary>Bad command line: unknown flag, missing or malformed value.</summary>
+    public const int Usage = 2;
+
+    /// <summary>No service-account token or no <c>KUBERNETES_SERVICE_HOST</c>/<c>PORT</c>: not running in a pod.</summary>
+    public const int NotInCluster = 3;
+
+    /// <summary>SIGTERM or SIGINT stopped a one-shot command before it finished (128 + SIGTERM, as a shell reports it).</summary>
+    public const int Terminated = 143;
+
+    /// <summary>The exit code for an exception that escaped a command, and the one line to print for it.</summary>
+    public static (int Code, string Message) For(Exception exception, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return exception switch
+        {
+            CommandLineException cli => (cli.ExitCode, cli.Message),
+            NotInClusterException notInCluster => (NotInCluster, notInCluster.Message),
+            OperationCanceledException when cancellationToken.IsCancellationRequested => (Terminated, "stopped by a signal before finishing"),
+            IOException or UnauthorizedAccessException or FormatException => (Failure, exception.Message),
+            _ => (Failure, $"{exception.GetType().Name}: {exception.Message}"),
+        };
+    }
+}

@@ -1,0 +1,90 @@
+using System.CommandLine;
+using Cronos;
+using Whereabouts.Core.Config;
+
+namespace Whereabouts.Controller.Cli;
+
+/// <summary><c>whereabouts-controller run</c>: parses its flags into <see cref="RunOptions"/> and hands them to the node controller.</summary>
+internal sealed class RunVerb : VerbCommand
+{
+    public const int DefaultMetricsPort = 9464;
+
+    private readonly Func<RunOptions, CancellationToken, Task<int>> _run;
+    private readonly Option<string?> _node;
+    private readonly Option<string?> _namespace;
+    private readonly Option<string?> _kubeconfig = SharedOptions.Kubeconfig();
+    private readonly Option<int> _metricsPort = new("--metrics-port")
+    {
+        Description = "Port of /healthz and /metrics",
+        HelpName = "PORT",
+        DefaultValueFactory = _ => DefaultMetricsPort,
+    };
+
+    private readonly Option<string?> _reconcileSchedule = new("--reconcile-schedule")
+    {
+        Description = "5-field cron expression (UTC) of a reclamation pass run by the replica holding the lease (default: none)",
+        HelpName = "CRON",
+    };
+
+    private readonly Option<string?> _cniConfDir = SharedOptions.CniConfDir(null, "CNI configuration directory as mounted here; when set, whereabouts.d/whereabouts.kubeconfig is kept fresh");
+    private readonly Option<string?> _hostCniConfDir = SharedOptions.HostCniConfDir();
+    private readonly Option<string?> _serviceAccountDir = SharedOptions.ServiceAccountDir();
+    private readonly Option<LogLevelSetting> _logLevel = LogLevelOption.Create();
+
+    public RunVerb(CliEnvironment environment, Func<RunOptions, CancellationToken, Task<int>> run)
+        : base("run", "Run the node controller: release addresses of deleted pods, serve /healthz and /metrics", environment)
+    {
+        _run = run;
+        _node = SharedOptions.Node(environment, "This node's name");
+        _namespace = SharedOptions.Namespace(environment, fallback: null);
+        _node.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is null)
+            {
+                result.AddError($"--node is required (or set ${SharedOptions.NodeVariable})");
+            }
+        });
+        _metricsPort.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 65535)
+            {
+                result.AddError($"--metrics-port: {result.GetValueOrDefault<int>()} is not a port (1-65535)");
+            }
+        });
+        _reconcileSchedule.Validators.Add(result =>
+        {
+            if (SharedOptions.NonEmpty(result.GetValueOrDefault<string?>()) is { } cron
+                && !CronExpression.TryParse(cron, CronFormat.Standard, out _))
+            {
+                result.AddError($"--reconcile-schedule: '{cron}' is not a 5-field cron expression");
+            }
+        });
+        Options.Add(_node);
+        Options.Add(_namespace);
+        Options.Add(_kubeconfig);
+        Options.Add(_metricsPort);
+        Options.Add(_reconcileSchedule);
+        Options.Add(_cniConfDir);
+        Options.Add(_hostCniConfDir);
+        Options.Add(_serviceAccountDir);
+        Options.Add(_logLevel);
+    }
+
+    public RunOptions Bind(ParseResult parseResult)
+    {
+        ArgumentNullException.ThrowIfNull(parseResult);
+        return new RunOptions(
+            parseResult.GetValue(_node) ?? throw new CommandLineException(ExitCodes.Usage, "--node is required"),
+            parseResult.GetValue(_namespace),
+            SharedOptions.NonEmpty(parseResult.GetValue(_kubeconfig)),
+            parseResult.GetValue(_metricsPort),
+            SharedOptions.NonEmpty(parseResult.GetValue(_reconcileSchedule)),
+            parseResult.GetValue(_cniConfDir),
+            parseResult.GetValue(_hostCniConfDir) ?? SharedOptions.DefaultHostCniConfDir,
+            parseResult.GetValue(_serviceAccountDir) ?? SharedOptions.DefaultServiceAccountDir,
+            parseResult.GetValue(_logLevel));
+    }
+
+    protected override Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken) =>
+        _run(Bind(parseResult), cancellationToken);
+}

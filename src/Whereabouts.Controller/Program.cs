@@ -1,0 +1,16 @@
+using System.Runtime.InteropServices;
+using Whereabouts.Controller.Cli;
+
+// The only code that touches the process: its environment, streams and signals. SIGTERM (the kubelet stopping the pod)
+// and SIGINT cancel the token; each command decides what stopping means (install-cni --watch exits 0).
+using var stop = new CancellationTokenSource();
+void Stop(PosixSignalContext context)
+{
+    context.Cancel = true;
+    stop.Cancel();
+}
+
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+var environment = new CliEnvironment(Environment.GetEnvironmentVariable, Console.Out, Console.Error, TimeProvider.System);
+return await CommandLine.RunAsync(args, environment, stop.Token);
