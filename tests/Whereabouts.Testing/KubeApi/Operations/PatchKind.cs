@@ -1,0 +1,8 @@
+namespace Whereabouts.Testing.KubeApi.Operations;
+
+internal enum PatchKind
+{
+    Json,
+    Merge,
+    StrategicMerge,
+}

@@ -1,0 +1,8 @@
+namespace Whereabouts.Testing.KubeApi.Storage;
+
+internal enum StoreEventType
+{
+    Added,
+    Modified,
+    Deleted,
+}
