@@ -18,6 +18,18 @@ internal sealed class RunVerb : VerbCommand
         Description = "Port of /healthz and /metrics",
         HelpName = "PORT",
         DefaultValueFactory = _ => DefaultMetricsPort,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count == 0 ? string.Empty : result.Tokens[0].Value;
+            if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
+                && port is >= 1 and <= 65535)
+            {
+                return port;
+            }
+
+            result.AddError($"--metrics-port: '{text}' is not a port (1-65535)");
+            return DefaultMetricsPort;
+        },
     };
 
     private readonly Option<string?> _reconcileSchedule = new("--reconcile-schedule")
@@ -42,13 +54,6 @@ internal sealed class RunVerb : VerbCommand
             if (result.GetValueOrDefault<string?>() is null)
             {
                 result.AddError($"--node is required (or set ${SharedOptions.NodeVariable})");
-            }
-        });
-        _metricsPort.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 1 or > 65535)
-            {
-                result.AddError($"--metrics-port: {result.GetValueOrDefault<int>()} is not a port (1-65535)");
             }
         });
         _reconcileSchedule.Validators.Add(result =>

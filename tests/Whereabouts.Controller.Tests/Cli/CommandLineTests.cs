@@ -1,0 +1,164 @@
+using Whereabouts.Controller.Cli;
+using Whereabouts.Controller.InstallCni;
+using Whereabouts.Core.Config;
+
+namespace Whereabouts.Controller.Tests.Cli;
+
+/// <summary>The flags the Helm chart passes (deploy/helm/whereabouts/templates), after the kubelet expands $(VAR).</summary>
+public sealed class CommandLineTests
+{
+    [Fact]
+    public async Task Run_DaemonSetArguments_BindToRunOptions()
+    {
+        var harness = new VerbHarness();
+
+        var run = await harness.InvokeAsync(
+            "run", "--node=worker-1", "--namespace=kube-system", "--metrics-port=9464", "--cni-conf-dir=/host/etc/cni/net.d", "--log-level=verbose");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(
+            new RunOptions("worker-1", "kube-system", null, 9464, null, "/host/etc/cni/net.d", "/etc/cni/net.d",
+                "/var/run/secrets/kubernetes.io/serviceaccount", LogLevelSetting.Verbose),
+            harness.Run);
+    }
+
+    [Fact]
+    public async Task Run_ScheduleAndEveryFlag_BindToRunOptions()
+    {
+        var harness = new VerbHarness();
+
+        await harness.InvokeAsync(
+            "run", "--node", "worker-2", "--namespace", "whereabouts", "--kubeconfig", "/etc/kube.conf", "--metrics-port", "9500",
+            "--reconcile-schedule=*/10 * * * *", "--cni-conf-dir", "/c", "--host-cni-conf-dir", "/h", "--service-account-dir", "/sa",
+            "--log-level", "DEBUG");
+
+        Assert.Equal(
+            new RunOptions("worker-2", "whereabouts", "/etc/kube.conf", 9500, "*/10 * * * *", "/c", "/h", "/sa", LogLevelSetting.Debug),
+            harness.Run);
+    }
+
+    [Fact]
+    public async Task Run_NoNodeFlag_TakesNodenameAndNamespaceFromEnvironment()
+    {
+        var harness = new VerbHarness().With("NODENAME", "worker-3").With("WHEREABOUTS_NAMESPACE", "from-env");
+
+        await harness.InvokeAsync("run");
+
+        Assert.Equal("worker-3", harness.Run!.Node);
+        Assert.Equal("from-env", harness.Run.Namespace);
+        Assert.Equal(9464, harness.Run.MetricsPort);
+        Assert.Equal(LogLevelSetting.Error, harness.Run.LogLevel);
+        Assert.Null(harness.Run.CniConfDir);
+    }
+
+    [Fact]
+    public async Task Run_NoNodeAnywhere_ExitsTwoWithOneLine()
+    {
+        var harness = new VerbHarness();
+
+        var run = await harness.InvokeAsync("run");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--node is required", Assert.Single(run.StderrLines), StringComparison.Ordinal);
+        Assert.Null(harness.Run);
+    }
+
+    [Theory]
+    [InlineData("--metrics-port=0", "--metrics-port: '0' is not a port (1-65535)")]
+    [InlineData("--metrics-port=65536", "--metrics-port: '65536' is not a port")]
+    [InlineData("--metrics-port=http", "--metrics-port: 'http' is not a port")]
+    [InlineData("--metrics-port=-1", "--metrics-port: '-1' is not a port")]
+    [InlineData("--reconcile-schedule=every day", "--reconcile-schedule: 'every day' is not a 5-field cron expression")]
+    [InlineData("--reconcile-schedule=0 */5 * * * *", "is not a 5-field cron expression")]
+    [InlineData("--namespace=Kube_System", "--namespace: 'Kube_System' is not a namespace name")]
+    [InlineData("--namespace=$(WHEREABOUTS_NAMESPACE)", "is not a namespace name")]
+    [InlineData("--log-level=trace", "--log-level: 'trace' is not one of debug, verbose, error, panic")]
+    [InlineData("--host-cni-conf-dir=etc/cni/net.d", "--host-cni-conf-dir: 'etc/cni/net.d' is not an absolute path")]
+    public async Task Run_BadValue_ExitsTwoWithOneLine(string flag, string message)
+    {
+        var harness = new VerbHarness();
+
+        var run = await harness.InvokeAsync("run", "--node=worker-1", flag);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(message, Assert.Single(run.StderrLines), StringComparison.Ordinal);
+        Assert.Null(harness.Run);
+    }
+
+    [Fact]
+    public async Task Reconcile_CronJobArguments_BindToReconcileOptions()
+    {
+        var harness = new VerbHarness();
+
+        var run = await harness.InvokeAsync("reconcile", "--namespace=kube-system", "--log-level=verbose");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(new ReconcileOptions(null, "kube-system", false, LogLevelSetting.Verbose), harness.Reconcile);
+    }
+
+    [Fact]
+    public async Task Reconcile_DryRunAndKubeconfig_BindToReconcileOptions()
+    {
+        var harness = new VerbHarness();
+
+        await harness.InvokeAsync("reconcile", "--dry-run", "--kubeconfig", "/root/.kube/config");
+
+        Assert.Equal(new ReconcileOptions("/root/.kube/config", null, true, LogLevelSetting.Error), harness.Reconcile);
+    }
+
+    [Theory]
+    [InlineData("debug", LogLevelSetting.Debug)]
+    [InlineData("Verbose", LogLevelSetting.Verbose)]
+    [InlineData("ERROR", LogLevelSetting.Error)]
+    [InlineData("panic", LogLevelSetting.Panic)]
+    public async Task Reconcile_LogLevel_IsCaseInsensitive(string text, LogLevelSetting expected)
+    {
+        var harness = new VerbHarness();
+
+        await harness.InvokeAsync("reconcile", "--log-level", text);
+
+        Assert.Equal(expected, harness.Reconcile!.LogLevel);
+    }
+
+    [Fact]
+    public async Task InstallCni_DaemonSetArguments_BindWithImageDefaults()
+    {
+        var harness = new VerbHarness().With("NODENAME", "worker-1").With("WHEREABOUTS_NAMESPACE", "kube-system");
+
+        var run = await harness.InvokeAsync("install-cni", "--cni-bin-dir=/host/opt/cni/bin", "--cni-conf-dir=/host/etc/cni/net.d", "--log-level=verbose");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(
+            new InstallCniOptions("/host/opt/cni/bin", "/host/etc/cni/net.d", "/etc/cni/net.d", "/usr/local/bin/whereabouts",
+                "/var/run/secrets/kubernetes.io/serviceaccount", "kube-system", "worker-1", SkipTlsVerify: false, Watch: false),
+            harness.InstallCni);
+    }
+
+    [Fact]
+    public async Task Root_Help_ListsTheCommandsAndExitsZero()
+    {
+        var run = await new VerbHarness().InvokeAsync("--help");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("install-cni", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("reconcile", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("run", run.Stdout, StringComparison.Ordinal);
+        Assert.Equal("", run.Stderr);
+    }
+
+    [Fact]
+    public async Task Run_CommandThrows_OneLineAndMappedExitCode()
+    {
+        using var error = new StringWriter();
+        var environment = new CliEnvironment(_ => null, TextWriter.Null, error, TimeProvider.System);
+        var root = new System.CommandLine.RootCommand
+        {
+            new RunVerb(environment, (_, _) => throw new NotInClusterException("no token here")),
+        };
+
+        var code = await CommandLine.InvokeAsync(root, ["run", "--node=n"], environment, TestContext.Current.CancellationToken);
+
+        Assert.Equal(3, code);
+        Assert.Equal("whereabouts-controller run: no token here" + Environment.NewLine, error.ToString());
+    }
+}
