@@ -1,12 +1,13 @@
 using System.Runtime.InteropServices;
 using Whereabouts.Controller.Cli;
 
-// The only code that touches the process: its environment, streams and signals. SIGTERM (the kubelet stopping the pod)
-// and SIGINT cancel the token; each command decides what stopping means (install-cni --watch exits 0).
+// The only code that touches the process: its environment, streams and signals. The first SIGTERM (the kubelet stopping
+// the pod) or SIGINT cancels the token and each command decides what stopping means (install-cni --watch exits 0); a
+// second one takes the default action, so a command stuck past cancellation can still be stopped.
 using var stop = new CancellationTokenSource();
 void Stop(PosixSignalContext context)
 {
-    context.Cancel = true;
+    context.Cancel = !stop.IsCancellationRequested;
     stop.Cancel();
 }
 
