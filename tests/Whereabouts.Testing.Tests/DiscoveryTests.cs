@@ -103,6 +103,17 @@ public sealed class DiscoveryTests
     }
 
     [Fact]
+    public async Task Discovery_WithPost_Is405()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+
+        var (code, body, _) = await cluster.Http().SendAsync(HttpMethod.Post, "apis", "{}");
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, code);
+        Assert.Equal("MethodNotAllowed", (string?)JsonNode.Parse(body)!["reason"]);
+    }
+
+    [Fact]
     public async Task Health_Endpoints_AnswerOk()
     {
         await using var cluster = await TestCluster.StartAsync();

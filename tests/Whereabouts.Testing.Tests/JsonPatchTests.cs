@@ -209,42 +209,6 @@ public sealed class JsonPatchTests
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, code);
     }
 
-    [Fact]
-    public async Task Patch_ConcurrentCompareAndSwap_NeverLosesAnAllocation()
-    {
-        await using var cluster = await StartWithPoolAsync();
-        const int Writers = 20;
-        const int PerWriter = 5;
-
-        async Task AllocateAsync(int writer)
-        {
-            using var http = cluster.Server.CreateHttpClient();
-            for (var n = 0; n < PerWriter; n++)
-            {
-                var key = (100 + (writer * PerWriter) + n).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                while (true)
-                {
-                    var (_, current, _) = await http.SendAsync(HttpMethod.Get, Api.PoolPath("x"));
-                    var rv = (string)JsonNode.Parse(current)!["metadata"]!["resourceVersion"]!;
-                    var (code, _, _) = await http.SendAsync(HttpMethod.Patch, Api.PoolPath("x"),
-                        $$$"""[{"op":"test","path":"/metadata/resourceVersion","value":"{{{rv}}}"},{"op":"add","path":"/spec/allocations/{{{key}}}","value":{"id":"c","podref":"ns/p"}}]""",
-                        "application/json-patch+json");
-                    if (code == HttpStatusCode.OK)
-                    {
-                        break;
-                    }
-
-                    Assert.Equal(HttpStatusCode.UnprocessableEntity, code);
-                }
-            }
-        }
-
-        await Task.WhenAll(Enumerable.Range(0, Writers).Select(AllocateAsync));
-
-        var allocations = cluster.Store.Get("ippools", Api.Namespace, "x")!["spec"]!["allocations"]!.AsObject();
-        Assert.Equal(1 + (Writers * PerWriter), allocations.Count);
-    }
-
     private static async Task<TestCluster> StartWithPoolAsync()
     {
         var cluster = await TestCluster.StartAsync();

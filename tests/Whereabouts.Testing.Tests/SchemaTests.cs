@@ -72,7 +72,7 @@ public sealed class SchemaTests
     {
         await using var cluster = await TestCluster.StartAsync();
 
-        var (code, body, _) = await cluster.Http().SendAsync(HttpMethod.Post, Api.PoolPath(), """
+        var (code, body, response) = await cluster.Http().SendAsync(HttpMethod.Post, Api.PoolPath(), """
             {"apiVersion":"whereabouts.cni.cncf.io/v1alpha1","kind":"IPPool","top":1,
              "metadata":{"name":"x","labels":{"a":"b"},"annotations":{"c":"d"},"bogus":"drop"},
              "spec":{"range":"10.0.0.0/24","extra":true,"allocations":{"1":{"id":"c","podref":"ns/p","ifname":"net1","ipamclaimref":"ns/claim"}}},
@@ -87,6 +87,41 @@ public sealed class SchemaTests
         Assert.Null(stored["metadata"]!["bogus"]);
         Assert.Equal("b", (string?)stored["metadata"]!["labels"]!["a"]);
         Assert.Equal("""{"allocations":{"1":{"id":"c","ifname":"net1","podref":"ns/p"}},"range":"10.0.0.0/24"}""", stored["spec"]!.ToJsonString());
+        Assert.Equal(
+            [
+                "299 - \"unknown field \\\"metadata.bogus\\\"\"",
+                "299 - \"unknown field \\\"top\\\"\"",
+                "299 - \"unknown field \\\"spec.extra\\\"\"",
+                "299 - \"unknown field \\\"spec.allocations[1].ipamclaimref\\\"\"",
+                "299 - \"unknown field \\\"status\\\"\"",
+            ],
+            response.Headers.GetValues("Warning"));
+    }
+
+    [Fact]
+    public async Task Create_UnknownFieldWithStrictValidation_Is400AndStoresNothing()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+
+        var (code, body, _) = await cluster.Http().SendAsync(HttpMethod.Post, Api.PoolPath() + "?fieldValidation=Strict",
+            """{"apiVersion":"whereabouts.cni.cncf.io/v1alpha1","kind":"IPPool","metadata":{"name":"x"},"spec":{"range":"r","allocations":{},"junk":1,"more":2}}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, code);
+        Assert.Equal("IPPool in version \"v1alpha1\" cannot be handled as a IPPool: strict decoding error: unknown field \"spec.junk\", unknown field \"spec.more\"",
+            (string?)JsonNode.Parse(body)!["message"]);
+        Assert.Null(cluster.Store.Get("ippools", Api.Namespace, "x"));
+    }
+
+    [Fact]
+    public async Task Create_UnknownFieldWithIgnore_HasNoWarning()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+
+        var (code, _, response) = await cluster.Http().SendAsync(HttpMethod.Post, Api.PoolPath() + "?fieldValidation=Ignore",
+            """{"apiVersion":"whereabouts.cni.cncf.io/v1alpha1","kind":"IPPool","metadata":{"name":"x"},"spec":{"range":"r","allocations":{},"junk":1}}""");
+
+        Assert.Equal(HttpStatusCode.Created, code);
+        Assert.False(response.Headers.Contains("Warning"));
     }
 
     [Fact]
@@ -151,7 +186,12 @@ public sealed class SchemaTests
         Directory.CreateDirectory(directory);
         try
         {
-            var source = await File.ReadAllTextAsync(Path.Combine(LocateRepositoryCrds(), "whereabouts.cni.cncf.io_ippools.yaml"), Api.Token);
+            string source;
+            await using (var defaults = await TestCluster.StartAsync())
+            {
+                source = await File.ReadAllTextAsync(Path.Combine(defaults.Server.CrdDirectory, "whereabouts.cni.cncf.io_ippools.yaml"), Api.Token);
+            }
+
             var stricter = source.Replace("                - allocations\n                - range\n", "                - allocations\n                - range\n                - owner\n", StringComparison.Ordinal)
                 .Replace("                range:\n                  type: string\n", "                range:\n                  type: string\n                owner:\n                  type: string\n", StringComparison.Ordinal);
             Assert.NotEqual(source, stricter);
@@ -183,19 +223,5 @@ public sealed class SchemaTests
         Assert.Equal(HttpStatusCode.UnprocessableEntity, code);
         Assert.Equal("IPPool.whereabouts.cni.cncf.io \"x\" is invalid: spec.allocations.1.id: Required value", (string?)JsonNode.Parse(response)!["message"]);
         Assert.Empty(cluster.Store.Get("ippools", Api.Namespace, "x")!["spec"]!["allocations"]!.AsObject());
-    }
-
-    private static string LocateRepositoryCrds()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "deploy", "crds");
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException("deploy/crds");
     }
 }

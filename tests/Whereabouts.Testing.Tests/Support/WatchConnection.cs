@@ -32,12 +32,16 @@ internal sealed class WatchConnection : IAsyncDisposable
         return line is null ? null : (JsonObject)JsonNode.Parse(line)!;
     }
 
+    /// <summary>The next event; the stream must not have ended.</summary>
+    public async Task<JsonObject> NextEventAsync(TimeSpan? timeout = null) =>
+        await NextAsync(timeout) ?? throw new InvalidOperationException("The watch ended.");
+
     /// <summary>Reads events until one satisfies <paramref name="match"/>.</summary>
     public async Task<JsonObject> NextMatchingAsync(Func<JsonObject, bool> match)
     {
         while (true)
         {
-            var next = await NextAsync() ?? throw new InvalidOperationException("The watch ended.");
+            var next = await NextEventAsync();
             if (match(next))
             {
                 return next;

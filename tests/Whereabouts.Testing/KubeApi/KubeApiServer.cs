@@ -27,8 +27,9 @@ public sealed class KubeApiServer : IAsyncDisposable
     private KubeApiPipeline? _pipeline;
 
     private KubeApiServer(WebApplication app, CancellationTokenSource stopping, TestCertificateAuthority? certificates, ApiBackend backend,
-        KubeApiFaults faults, KubeApiCounters counters, string token)
+        KubeApiFaults faults, KubeApiCounters counters, string token, string crdDirectory)
     {
+        CrdDirectory = crdDirectory;
         _app = app;
         _stopping = stopping;
         _certificates = certificates;
@@ -51,6 +52,9 @@ public sealed class KubeApiServer : IAsyncDisposable
 
     public KubeApiServerOptions Options { get; }
 
+    /// <summary>The directory the custom resource definitions were loaded from.</summary>
+    public string CrdDirectory { get; }
+
     public KubeApiFaults Faults { get; }
 
     public KubeApiCounters Counters { get; }
@@ -61,14 +65,16 @@ public sealed class KubeApiServer : IAsyncDisposable
     public static async Task<KubeApiServer> StartAsync(KubeApiServerOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var catalog = new ResourceCatalog([.. BuiltInResources.Create(), .. CrdLoader.LoadDirectory(options.CrdDirectory ?? LocateCrdDirectory())]);
+        var crdDirectory = Path.GetFullPath(options.CrdDirectory ?? LocateCrdDirectory());
+        var catalog = new ResourceCatalog([.. BuiltInResources.Create(), .. CrdLoader.LoadDirectory(crdDirectory)]);
         var token = options.Token ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         var users = new Dictionary<string, KubeApiUser>(options.Users, StringComparer.Ordinal) { [token] = new KubeApiUser(options.UserName) };
         var stopping = new CancellationTokenSource();
         var backend = new ApiBackend(catalog, options, stopping.Token);
         foreach (var namespaceName in options.InitialNamespaces)
         {
-            backend.Writer.Create(catalog.Namespaces, null, new JsonObject { ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = namespaceName } });
+            backend.Writer.Create(catalog.Namespaces, null,
+                new JsonObject { ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = namespaceName } }, Operations.WriteOptions.Quiet);
         }
 
         var certificates = options.UseHttps ? TestCertificateAuthority.Create(options.TimeProvider.GetUtcNow()) : null;
@@ -100,7 +106,7 @@ public sealed class KubeApiServer : IAsyncDisposable
             });
         });
         var app = builder.Build();
-        var server = new KubeApiServer(app, stopping, certificates, backend, faults, counters, token);
+        var server = new KubeApiServer(app, stopping, certificates, backend, faults, counters, token, crdDirectory);
         var pipeline = new KubeApiPipeline(backend, faults, counters, new Authenticator(users, options.AllowAnonymous),
             () => server.BaseAddress.Authority, stopping.Token);
         server._pipeline = pipeline;

@@ -44,7 +44,7 @@ public sealed class KubeApiStore
         var copy = (JsonObject)body.DeepClone();
         copy["kind"] ??= definition.Kind;
         var namespaceName = definition.Namespaced ? (string?)copy["metadata"]?["namespace"] ?? "default" : null;
-        return _backend.Writer.Create(definition, namespaceName, copy, validate).ToJsonObject();
+        return _backend.Writer.Create(definition, namespaceName, copy, WriteOptions.Quiet, validate).ToJsonObject();
     }
 
     /// <summary>Changes a stored object in place (no validation); returns the stored result.</summary>
@@ -107,7 +107,7 @@ public sealed class KubeApiStore
     {
         ArgumentNullException.ThrowIfNull(pod);
         var desired = pod.ToJson();
-        return _backend.Writer.Create(_backend.Catalog.Get("pods"), pod.Namespace, pod.ToJson(), validate: true, finish: created =>
+        return _backend.Writer.Create(_backend.Catalog.Get("pods"), pod.Namespace, pod.ToJson(), WriteOptions.Quiet, validate: true, finish: created =>
         {
             created["status"] = desired["status"]!.DeepClone();
             if (pod.Uid is not null)

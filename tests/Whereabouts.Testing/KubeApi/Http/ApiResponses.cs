@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Whereabouts.Testing.KubeApi.Json;
@@ -106,7 +105,14 @@ internal static class ApiResponses
         return buffer.WrittenSpan.ToArray();
     }
 
-    public static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
+    /// <summary>Warning headers as kube-apiserver writes them: <c>299 - "&lt;text&gt;"</c>.</summary>
+    public static void AddWarnings(ApiCall call, IEnumerable<string> warnings)
+    {
+        foreach (var warning in warnings)
+        {
+            call.Http.Response.Headers.Append("Warning", $"299 - {FieldError.GoQuote(warning)}");
+        }
+    }
 
     private static async Task WriteRawAsync(ApiCall call, int statusCode, byte[] json)
     {

@@ -133,6 +133,11 @@ internal sealed class KubeApiPipeline : IDisposable
     private async Task DispatchAsync(ApiCall call, KubeApiUser user)
     {
         var route = call.Route;
+        if (route.Kind is not (ApiRouteKind.Resource or ApiRouteKind.Unknown) && !HttpMethods.IsGet(call.Http.Request.Method))
+        {
+            throw ApiErrors.MethodNotAllowed();
+        }
+
         switch (route.Kind)
         {
             case ApiRouteKind.Info:

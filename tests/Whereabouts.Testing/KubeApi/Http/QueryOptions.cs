@@ -67,6 +67,15 @@ internal static class QueryOptions
             (string?)preconditions?["resourceVersion"]);
     }
 
+    /// <summary>The fieldValidation directive of a write (Warn when absent, as in kube-apiserver).</summary>
+    public static WriteOptions Write(HttpRequest request) => new((string?)request.Query["fieldValidation"] switch
+    {
+        null or "" or "Warn" => FieldValidation.Warn,
+        "Ignore" => FieldValidation.Ignore,
+        "Strict" => FieldValidation.Strict,
+        var other => throw ApiErrors.BadRequest($"fieldValidation must be one of Ignore, Warn or Strict, got {FieldError.GoQuote(other)}"),
+    });
+
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     /// <summary>Go's strconv.ParseBool.</summary>

@@ -43,19 +43,26 @@ internal sealed class ResourceEndpoint
                 break;
             case "create":
                 RequireJson(call, resource);
-                var created = _backend.Writer.Create(resource, route.Namespace, RequestBody.ParseObject(await RequestBody.ReadAsync(http, limit).ConfigureAwait(false), resource.Kind));
+                var createOptions = QueryOptions.Write(http.Request);
+                var created = _backend.Writer.Create(resource, route.Namespace,
+                    RequestBody.ParseObject(await RequestBody.ReadAsync(http, limit).ConfigureAwait(false), resource.Kind), createOptions);
+                ApiResponses.AddWarnings(call, createOptions.Warnings);
                 await ApiResponses.WriteJsonAsync(call, 201, created.Json).ConfigureAwait(false);
                 break;
             case "update":
                 RequireJson(call, resource);
                 var body = RequestBody.ParseObject(await RequestBody.ReadAsync(http, limit).ConfigureAwait(false), resource.Kind);
-                var (updated, wasCreated) = _backend.Writer.Update(resource, route.Namespace, route.Name!, body, route.Subresource);
+                var updateOptions = QueryOptions.Write(http.Request);
+                var (updated, wasCreated) = _backend.Writer.Update(resource, route.Namespace, route.Name!, body, route.Subresource, updateOptions);
+                ApiResponses.AddWarnings(call, updateOptions.Warnings);
                 await ApiResponses.WriteJsonAsync(call, wasCreated ? 201 : 200, updated.Json).ConfigureAwait(false);
                 break;
             case "patch":
                 var kind = PatchKindOf(call, resource);
                 var patch = await RequestBody.ReadAsync(http, limit).ConfigureAwait(false);
-                var patched = _backend.Writer.Patch(resource, route.Namespace, route.Name!, kind, patch, route.Subresource);
+                var patchOptions = QueryOptions.Write(http.Request);
+                var patched = _backend.Writer.Patch(resource, route.Namespace, route.Name!, kind, patch, route.Subresource, patchOptions);
+                ApiResponses.AddWarnings(call, patchOptions.Warnings);
                 await ApiResponses.WriteJsonAsync(call, 200, patched.Json).ConfigureAwait(false);
                 break;
             case "delete":

@@ -52,7 +52,7 @@ internal static class ObjectMeta
     /// Makes <c>metadata</c> an ObjectMeta: unknown members dropped, nulls treated as absent, and a
     /// 400 (as a failed decode is) when a known member has the wrong JSON type.
     /// </summary>
-    public static JsonObject Normalize(JsonObject body, ResourceDefinition resource)
+    public static JsonObject Normalize(JsonObject body, ResourceDefinition resource, List<string>? dropped = null)
     {
         if (!body.TryGetPropertyValue("metadata", out var node) || node is null)
         {
@@ -71,6 +71,7 @@ internal static class ObjectMeta
             if (!KnownFields.TryGetValue(key, out var type))
             {
                 metadata.Remove(key);
+                dropped?.Add($"metadata.{key}");
                 continue;
             }
 

@@ -34,15 +34,12 @@ internal sealed class ResourceWriter
     /// Creates an object. Test helpers may skip validation (<paramref name="validate"/>) and adjust
     /// the prepared object just before it is stored (<paramref name="finish"/>).
     /// </summary>
-    public StoredObject Create(ResourceDefinition resource, string? namespaceName, JsonObject body, bool validate = true, Action<JsonObject>? finish = null)
+    public StoredObject Create(ResourceDefinition resource, string? namespaceName, JsonObject body, WriteOptions options,
+        bool validate = true, Action<JsonObject>? finish = null)
     {
         ObjectChecks.CheckTypeMeta(resource, body);
-        var metadata = ObjectMeta.Normalize(body, resource);
+        var metadata = Decode(resource, body, options);
         ObjectChecks.EnsureNamespace(resource, metadata, namespaceName);
-        if (resource.Schema is not null)
-        {
-            SchemaValidator.Prune(body, resource.Schema);
-        }
 
         ObjectChecks.ApplyCreateDefaults(resource, body);
         RequireNamespace(resource, ObjectMeta.GetString(metadata, "namespace"));
@@ -91,16 +88,13 @@ internal sealed class ResourceWriter
     }
 
     /// <summary>PUT of a whole object (or of a pod's status through <paramref name="subresource"/>).</summary>
-    public (StoredObject Stored, bool Created) Update(ResourceDefinition resource, string? namespaceName, string name, JsonObject body, string? subresource)
+    public (StoredObject Stored, bool Created) Update(ResourceDefinition resource, string? namespaceName, string name, JsonObject body,
+        string? subresource, WriteOptions options)
     {
         ObjectChecks.CheckTypeMeta(resource, body);
-        var metadata = ObjectMeta.Normalize(body, resource);
+        var metadata = Decode(resource, body, options);
         ObjectChecks.EnsureNamespace(resource, metadata, namespaceName);
         ObjectChecks.CheckName(metadata, name);
-        if (resource.Schema is not null)
-        {
-            SchemaValidator.Prune(body, resource.Schema);
-        }
 
         var requestedRevision = ObjectMeta.GetString(metadata, "resourceVersion");
         var requestedUid = ObjectMeta.GetString(metadata, "uid");
@@ -112,7 +106,7 @@ internal sealed class ResourceWriter
                 if (resource.AllowCreateOnUpdate && subresource is null)
                 {
                     metadata.Remove("resourceVersion");
-                    return (Create(resource, namespaceName, body), true);
+                    return (Create(resource, namespaceName, body, new WriteOptions(FieldValidation.Ignore)), true);
                 }
 
                 throw ApiErrors.NotFound(resource, name);
@@ -136,7 +130,8 @@ internal sealed class ResourceWriter
         }
     }
 
-    public StoredObject Patch(ResourceDefinition resource, string? namespaceName, string name, PatchKind kind, ReadOnlySpan<byte> patch, string? subresource)
+    public StoredObject Patch(ResourceDefinition resource, string? namespaceName, string name, PatchKind kind, ReadOnlySpan<byte> patch,
+        string? subresource, WriteOptions options)
     {
         IReadOnlyList<JsonObject>? operations = null;
         JsonNode? mergePatch = null;
@@ -186,15 +181,12 @@ internal sealed class ResourceWriter
                 throw ApiErrors.BadRequest($"{resource.Kind} in version {FieldError.GoQuote(resource.Version)} cannot be handled as a {resource.Kind}: the patched document is not an object");
             }
 
-            var metadata = ObjectMeta.Normalize(updated, resource);
+            options.Warnings.Clear();
+            var metadata = Decode(resource, updated, options);
             ObjectChecks.CheckName(metadata, name);
             ObjectChecks.EnsureNamespace(resource, metadata, namespaceName);
             updated["apiVersion"] = resource.ApiVersion;
             updated["kind"] = resource.Kind;
-            if (resource.Schema is not null)
-            {
-                SchemaValidator.Prune(updated, resource.Schema);
-            }
 
             CheckResourceVersion(resource, name, ObjectMeta.GetString(metadata, "resourceVersion"), current);
             updated = ObjectChecks.ScopeToSubresource(resource, updated, currentJson, subresource);
@@ -235,6 +227,33 @@ internal sealed class ResourceWriter
                 // Lost a race with another writer; read again.
             }
         }
+    }
+
+    /// <summary>
+    /// Decodes the body as the server's codec does: metadata becomes ObjectMeta and a custom
+    /// resource is pruned to its schema; unknown fields are then warned about or refused.
+    /// </summary>
+    private static JsonObject Decode(ResourceDefinition resource, JsonObject body, WriteOptions options)
+    {
+        var unknown = new List<string>();
+        var metadata = ObjectMeta.Normalize(body, resource, unknown);
+        if (resource.Schema is not null)
+        {
+            SchemaValidator.Prune(body, resource.Schema, unknown);
+        }
+
+        var messages = unknown.Select(path => $"unknown field {FieldError.GoQuote(path)}").ToList();
+        switch (options.FieldValidation)
+        {
+            case FieldValidation.Strict when messages.Count > 0:
+                throw ApiErrors.BadRequest(
+                    $"{resource.Kind} in version {FieldError.GoQuote(resource.Version)} cannot be handled as a {resource.Kind}: strict decoding error: {string.Join(", ", messages)}");
+            case FieldValidation.Warn:
+                options.Warnings.AddRange(messages);
+                break;
+        }
+
+        return metadata;
     }
 
     /// <summary>The resourceVersion precondition of an update (store.Update's check).</summary>

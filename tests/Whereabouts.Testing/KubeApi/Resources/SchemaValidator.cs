@@ -14,7 +14,9 @@ internal static class SchemaValidator
     /// <summary>Top-level members every object keeps regardless of the schema.</summary>
     private static readonly HashSet<string> AlwaysKept = new(StringComparer.Ordinal) { "apiVersion", "kind", "metadata" };
 
-    public static void Prune(JsonObject root, StructuralSchema schema) => PruneObject(root, schema, isRoot: true);
+    /// <summary>Prunes in place; the paths of dropped unknown fields are added to <paramref name="pruned"/> (field.Path notation).</summary>
+    public static void Prune(JsonObject root, StructuralSchema schema, List<string>? pruned = null) =>
+        PruneObject(root, schema, "", pruned, isRoot: true);
 
     public static List<FieldError> Validate(JsonObject root, StructuralSchema schema)
     {
@@ -35,24 +37,24 @@ internal static class SchemaValidator
         _ => "null",
     };
 
-    private static void PruneNode(JsonNode? node, StructuralSchema schema)
+    private static void PruneNode(JsonNode? node, StructuralSchema schema, string path, List<string>? pruned)
     {
         switch (node)
         {
             case JsonObject obj:
-                PruneObject(obj, schema);
+                PruneObject(obj, schema, path, pruned);
                 break;
             case JsonArray array when schema.Items is not null:
-                foreach (var item in array)
+                for (var i = 0; i < array.Count; i++)
                 {
-                    PruneNode(item, schema.Items);
+                    PruneNode(array[i], schema.Items, $"{path}[{i}]", pruned);
                 }
 
                 break;
         }
     }
 
-    private static void PruneObject(JsonObject obj, StructuralSchema schema, bool isRoot = false)
+    private static void PruneObject(JsonObject obj, StructuralSchema schema, string path, List<string>? pruned, bool isRoot = false)
     {
         foreach (var key in obj.Select(p => p.Key).ToList())
         {
@@ -62,11 +64,13 @@ internal static class SchemaValidator
             }
 
             var child = schema.AdditionalProperties ?? schema.Properties.GetValueOrDefault(key);
+            var childPath = schema.AdditionalProperties is not null ? $"{path}[{key}]" : Join(path, key);
             if (child is null)
             {
                 if (!schema.PreserveUnknownFields)
                 {
                     obj.Remove(key);
+                    pruned?.Add(childPath);
                 }
 
                 continue;
@@ -78,7 +82,7 @@ internal static class SchemaValidator
                 continue;
             }
 
-            PruneNode(obj[key], child);
+            PruneNode(obj[key], child, childPath, pruned);
         }
     }
 

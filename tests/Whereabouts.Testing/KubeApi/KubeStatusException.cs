@@ -1,4 +1,6 @@
-namespace Whereabouts.Testing.KubeApi.Status;
+using Whereabouts.Testing.KubeApi.Status;
+
+namespace Whereabouts.Testing.KubeApi;
 
 /// <summary>Carries a failure <see cref="ApiStatus"/> from the request's logic to the HTTP response.</summary>
 public sealed class KubeStatusException : Exception
