@@ -4,6 +4,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using Whereabouts.Ipam.Errors;
+using Whereabouts.Storage.Kubernetes.Crds;
 
 namespace Whereabouts.Storage.Kubernetes.Api;
 
@@ -20,6 +21,7 @@ internal static class KubeErrors
             return null;
         }
 
+        WhereaboutsJson.EnsureRegistered();
         try
         {
             return KubernetesJson.Deserialize<V1Status>(content);
