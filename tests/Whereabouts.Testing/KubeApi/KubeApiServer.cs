@@ -77,7 +77,8 @@ public sealed class KubeApiServer : IAsyncDisposable
                 new JsonObject { ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = namespaceName } }, Operations.WriteOptions.Quiet);
         }
 
-        var certificates = options.UseHttps ? TestCertificateAuthority.Create(options.TimeProvider.GetUtcNow()) : null;
+        // Clients check certificates against the real clock, whatever clock the test gives the server.
+        var certificates = options.UseHttps ? TestCertificateAuthority.Create(DateTimeOffset.UtcNow) : null;
         var faults = new KubeApiFaults();
         var counters = new KubeApiCounters();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions

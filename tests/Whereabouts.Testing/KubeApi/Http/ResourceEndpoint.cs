@@ -16,11 +16,13 @@ internal sealed class ResourceEndpoint
 
     private readonly ApiBackend _backend;
     private readonly WatchEndpoint _watch;
+    private readonly TableRenderer _tables;
 
     public ResourceEndpoint(ApiBackend backend, WatchEndpoint watch)
     {
         _backend = backend;
         _watch = watch;
+        _tables = new TableRenderer(backend.Options.TimeProvider);
     }
 
     public async Task HandleAsync(ApiCall call)
@@ -32,11 +34,16 @@ internal sealed class ResourceEndpoint
         switch (call.Verb)
         {
             case "get":
-                await ApiResponses.WriteJsonAsync(call, 200, _backend.Reader.Get(resource, route.Namespace, route.Name!).Json).ConfigureAwait(false);
+                var item = _backend.Reader.Get(resource, route.Namespace, route.Name!);
+                await ApiResponses.WriteJsonAsync(call, 200, TableRenderer.Wanted(http.Request, resource)
+                    ? _tables.Render(resource, [item], item.Revision, null, null, http.Request.Query["includeObject"])
+                    : item.Json).ConfigureAwait(false);
                 break;
             case "list":
                 var page = await _backend.Reader.ListAsync(resource, route.Namespace, QueryOptions.List(http.Request, route), http.RequestAborted).ConfigureAwait(false);
-                await ApiResponses.WriteJsonAsync(call, 200, ApiResponses.ListJson(resource, page.Items, page.Revision, page.Continue, page.RemainingItemCount)).ConfigureAwait(false);
+                await ApiResponses.WriteJsonAsync(call, 200, TableRenderer.Wanted(http.Request, resource)
+                    ? _tables.Render(resource, page.Items, page.Revision, page.Continue, page.RemainingItemCount, http.Request.Query["includeObject"])
+                    : ApiResponses.ListJson(resource, page.Items, page.Revision, page.Continue, page.RemainingItemCount)).ConfigureAwait(false);
                 break;
             case "watch":
                 await _watch.HandleAsync(call, QueryOptions.List(http.Request, route)).ConfigureAwait(false);

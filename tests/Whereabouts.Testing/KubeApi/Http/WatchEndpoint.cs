@@ -23,12 +23,14 @@ internal sealed class WatchEndpoint
     private readonly ApiBackend _backend;
     private readonly Func<CancellationToken> _outageToken;
     private readonly CancellationToken _stopping;
+    private readonly TableRenderer _tables;
 
     public WatchEndpoint(ApiBackend backend, Func<CancellationToken> outageToken, CancellationToken stopping)
     {
         _backend = backend;
         _outageToken = outageToken;
         _stopping = stopping;
+        _tables = new TableRenderer(backend.Options.TimeProvider);
     }
 
     public async Task HandleAsync(ApiCall call, ListOptions options)
@@ -66,7 +68,7 @@ internal sealed class WatchEndpoint
             using var bookmarks = options.AllowWatchBookmarks ? StartBookmarks(subscription, lifetime.Token) : null;
             try
             {
-                await PumpAsync(http, subscription, lifetime.Token).ConfigureAwait(false);
+                await PumpAsync(http, subscription, AsTables(call), lifetime.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!http.RequestAborted.IsCancellationRequested && _outageToken().IsCancellationRequested)
             {
@@ -80,14 +82,14 @@ internal sealed class WatchEndpoint
         }
     }
 
-    private static async Task PumpAsync(HttpContext http, WatchSubscription subscription, CancellationToken cancellationToken)
+    private static async Task PumpAsync(HttpContext http, WatchSubscription subscription, Func<WatchFrame, WatchFrame> transform, CancellationToken cancellationToken)
     {
         var body = http.Response.Body;
         while (await subscription.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
             while (subscription.Reader.TryRead(out var frame))
             {
-                await WriteFrameAsync(body, frame, cancellationToken).ConfigureAwait(false);
+                await WriteFrameAsync(body, transform(frame), cancellationToken).ConfigureAwait(false);
             }
 
             await body.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -108,6 +110,30 @@ internal sealed class WatchEndpoint
 
         buffer.Write("\n"u8);
         await body.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>For a client that asked for Tables (kubectl get -w), object events carry one-row Tables.</summary>
+    private Func<WatchFrame, WatchFrame> AsTables(ApiCall call)
+    {
+        var resource = call.Route.Resource!;
+        if (!TableRenderer.Wanted(call.Http.Request, resource))
+        {
+            return frame => frame;
+        }
+
+        var includeObject = (string?)call.Http.Request.Query["includeObject"];
+        var first = true;
+        return frame =>
+        {
+            if (frame.Type is "BOOKMARK" or "ERROR")
+            {
+                return frame;
+            }
+
+            var table = frame with { Object = _tables.RenderEvent(resource, frame.Object, includeObject, first) };
+            first = false;
+            return table;
+        };
     }
 
     private static async Task StartStreamAsync(ApiCall call)

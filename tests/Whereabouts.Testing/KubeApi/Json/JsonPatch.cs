@@ -90,7 +90,7 @@ internal static class JsonPatch
             case JsonArray array when path.Last == "-":
                 array.Add(value);
                 break;
-            case JsonArray array when JsonPointer.TryIndex(path.Last, array.Count + 1, allowEnd: false, out var index):
+            case JsonArray array when JsonPointer.TryIndex(path.Last, array.Count + 1, out var index):
                 array.Insert(index, value);
                 break;
             default:
@@ -105,7 +105,7 @@ internal static class JsonPatch
             case JsonObject obj when obj.ContainsKey(path.Last):
                 obj.Remove(path.Last);
                 break;
-            case JsonArray array when JsonPointer.TryIndex(path.Last, array.Count, allowEnd: false, out var index):
+            case JsonArray array when JsonPointer.TryIndex(path.Last, array.Count, out var index):
                 array.RemoveAt(index);
                 break;
             default:
@@ -120,7 +120,7 @@ internal static class JsonPatch
             case JsonObject obj when obj.ContainsKey(path.Last):
                 obj[path.Last] = value;
                 break;
-            case JsonArray array when JsonPointer.TryIndex(path.Last, array.Count, allowEnd: false, out var index):
+            case JsonArray array when JsonPointer.TryIndex(path.Last, array.Count, out var index):
                 array[index] = value;
                 break;
             default:
@@ -141,7 +141,7 @@ internal static class JsonPatch
         var actual = container switch
         {
             JsonObject obj => obj[path.Last],
-            JsonArray array when JsonPointer.TryIndex(path.Last, array.Count, allowEnd: false, out var index) => array[index],
+            JsonArray array when JsonPointer.TryIndex(path.Last, array.Count, out var index) => array[index],
             _ => throw new JsonPatchException($"error in test for path: '{path.Text}'"),
         };
         var expected = operation["value"];

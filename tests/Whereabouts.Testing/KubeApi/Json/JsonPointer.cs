@@ -61,7 +61,7 @@ internal sealed class JsonPointer
             case JsonObject obj:
                 found = obj.TryGetPropertyValue(Last, out var value);
                 return value;
-            case JsonArray array when TryIndex(Last, array.Count, allowEnd: false, out var index):
+            case JsonArray array when TryIndex(Last, array.Count, out var index):
                 found = true;
                 return array[index];
             default:
@@ -70,17 +70,17 @@ internal sealed class JsonPointer
     }
 
     /// <summary>
-    /// Parses an array index the way evanphx/json-patch v4 (used by kube-apiserver) does: decimal,
-    /// negative values count from the end.
+    /// Parses an index into an array of <paramref name="count"/> elements the way
+    /// evanphx/json-patch v4 (used by kube-apiserver) does: decimal, negative values count from the end.
     /// </summary>
-    public static bool TryIndex(string token, int count, bool allowEnd, out int index)
+    public static bool TryIndex(string token, int count, out int index)
     {
         if (!int.TryParse(token, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out index))
         {
             return false;
         }
 
-        var max = allowEnd ? count : count - 1;
+        var max = count - 1;
         if (index < 0)
         {
             if (index < -count)
@@ -97,7 +97,7 @@ internal sealed class JsonPointer
     private static JsonNode? Step(JsonNode node, string token) => node switch
     {
         JsonObject obj => obj.TryGetPropertyValue(token, out var child) ? child : null,
-        JsonArray array => TryIndex(token, array.Count, allowEnd: false, out var index) ? array[index] : null,
+        JsonArray array => TryIndex(token, array.Count, out var index) ? array[index] : null,
         _ => null,
     };
 }

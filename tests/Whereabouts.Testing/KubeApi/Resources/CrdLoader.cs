@@ -58,12 +58,21 @@ internal static class CrdLoader
                 Namespaced = (string?)spec["scope"] != "Cluster",
                 IsCustomResource = true,
                 Schema = StructuralSchema.Parse(schema),
+                PrinterColumns = version["additionalPrinterColumns"] is JsonArray columns ? [.. columns.OfType<JsonObject>().Select(PrinterColumnOf)] : [],
                 ShortNames = names["shortNames"] is JsonArray shortNames ? [.. shortNames.Select(n => (string)n!)] : [],
                 Categories = names["categories"] is JsonArray categories ? [.. categories.Select(n => (string)n!)] : [],
                 StoragePrefix = $"/registry/{group}/{plural}",
             };
         }
     }
+
+    private static PrinterColumn PrinterColumnOf(JsonObject column) => new(
+        (string?)column["name"] ?? "",
+        (string?)column["type"] ?? "string",
+        (string?)column["format"] ?? "",
+        (string?)column["description"] ?? "",
+        column["priority"] is JsonValue priority && priority.TryGetValue<long>(out var value) ? (int)value : 0,
+        (string?)column["jsonPath"] ?? "");
 
     private static string Required(JsonObject node, string name, string source) =>
         (string?)node[name] ?? throw new InvalidDataException($"{source}: CRD field '{name}' is missing.");

@@ -23,6 +23,9 @@ internal sealed class ResourceDefinition
     /// <summary>The structural schema of a custom resource, or null for built-in kinds.</summary>
     public StructuralSchema? Schema { get; init; }
 
+    /// <summary>The CRD's additionalPrinterColumns, for Table output.</summary>
+    public IReadOnlyList<PrinterColumn> PrinterColumns { get; init; } = [];
+
     public IReadOnlyList<string> ShortNames { get; init; } = [];
 
     public IReadOnlyList<string> Categories { get; init; } = [];
@@ -49,9 +52,6 @@ internal sealed class ResourceDefinition
 
     /// <summary>The group-qualified resource as Go's GroupResource.String() prints it.</summary>
     public string QualifiedResource => Group.Length == 0 ? Plural : $"{Plural}.{Group}";
-
-    /// <summary>The group-qualified kind as Go's GroupKind.String() prints it.</summary>
-    public string QualifiedKind => Group.Length == 0 ? Kind : $"{Kind}.{Group}";
 
     public bool IsPods => Group.Length == 0 && Plural == "pods";
 

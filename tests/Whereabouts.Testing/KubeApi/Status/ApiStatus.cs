@@ -9,8 +9,6 @@ namespace Whereabouts.Testing.KubeApi.Status;
 /// </summary>
 internal sealed record ApiStatus(int Code, string? Reason, string? Message, StatusDetails? Details = null, string? Continue = null)
 {
-    public bool IsSuccess => Code is >= 200 and < 300;
-
     public static ApiStatus Success(StatusDetails details) => new(0, null, null, details);
 
     public void Write(Utf8JsonWriter writer)

@@ -75,8 +75,6 @@ internal sealed class WatchSubscription : IDisposable
         }
     }
 
-    public void Complete() => _channel.Writer.TryComplete();
-
     public void Dispose()
     {
         _channel.Writer.TryComplete();
