@@ -193,14 +193,16 @@ public sealed partial class KubernetesConnection : IDisposable
 
     private static (KubernetesClientConfiguration Config, Generation Generation) Load(string path, TimeSpan requestTimeout, int number)
     {
+        // install-cni may not have written it yet on a booting node: that passes, a broken file does not.
+        if (!File.Exists(path))
+        {
+            throw new StoreUnavailableException($"kubeconfig {path} does not exist (yet)");
+        }
+
         KubernetesClientConfiguration config;
         try
         {
             config = KubernetesClientConfiguration.BuildConfigFromConfigFile(path);
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new StoreUnavailableException($"kubeconfig {path} does not exist (yet)", ex);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

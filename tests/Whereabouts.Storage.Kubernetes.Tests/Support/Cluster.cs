@@ -77,6 +77,28 @@ internal sealed class Cluster : IAsyncDisposable
     /// <summary>Plants an object exactly as given (no schema validation), as another writer (upstream) would have left it.</summary>
     public JsonObject Plant(string resource, string json) => Server.Store.Create(resource, JsonNode.Parse(json)!.AsObject());
 
+    /// <summary>Plants a pool of <paramref name="count"/> typical allocations at offsets 1..count.</summary>
+    public void PlantTypicalPool(string name, string range, int count)
+    {
+        var allocations = new JsonObject();
+        foreach (var (offset, allocation) in TypicalAllocations.Dictionary(count))
+        {
+            allocations[offset.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new JsonObject
+            {
+                ["id"] = allocation.ContainerId,
+                ["ifname"] = allocation.IfName,
+                ["podref"] = allocation.PodRef,
+            };
+        }
+
+        Server.Store.Create("ippools", new JsonObject
+        {
+            ["apiVersion"] = "whereabouts.cni.cncf.io/v1alpha1",
+            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = Namespace },
+            ["spec"] = new JsonObject { ["range"] = range, ["allocations"] = allocations },
+        });
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var store in _stores)
