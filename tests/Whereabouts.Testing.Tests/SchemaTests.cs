@@ -113,6 +113,23 @@ public sealed class SchemaTests
     }
 
     [Fact]
+    public async Task Create_DuplicateField_KeepsTheLastValueWithAWarning()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+
+        var (code, _, response) = await cluster.Http().SendAsync(HttpMethod.Post, Api.PoolPath(),
+            """{"apiVersion":"whereabouts.cni.cncf.io/v1alpha1","kind":"IPPool","metadata":{"name":"x"},"spec":{"range":"a","range":"b","allocations":{}}}""");
+        var (strict, strictBody, _) = await cluster.Http().SendAsync(HttpMethod.Post, Api.PoolPath() + "?fieldValidation=Strict",
+            """{"apiVersion":"whereabouts.cni.cncf.io/v1alpha1","kind":"IPPool","metadata":{"name":"y"},"spec":{"range":"a","range":"b","allocations":{}}}""");
+
+        Assert.Equal(HttpStatusCode.Created, code);
+        Assert.Equal("b", (string?)cluster.Store.Get("ippools", Api.Namespace, "x")!["spec"]!["range"]);
+        Assert.Equal(["299 - \"duplicate field \\\"spec.range\\\"\""], response.Headers.GetValues("Warning"));
+        Assert.Equal(HttpStatusCode.BadRequest, strict);
+        Assert.EndsWith("strict decoding error: duplicate field \"spec.range\"", (string?)JsonNode.Parse(strictBody)!["message"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Create_UnknownFieldWithIgnore_HasNoWarning()
     {
         await using var cluster = await TestCluster.StartAsync();

@@ -62,6 +62,11 @@ internal sealed class KubeApiPipeline : IDisposable
         {
             call.StatusCode = 0;
         }
+        catch (Exception e) when (e is not OperationCanceledException && !http.Response.HasStarted)
+        {
+            // A bug here must still look like kube-apiserver's answer to a panic, not an empty 500.
+            await ApiResponses.WriteStatusAsync(call, ApiErrors.InternalError(e.Message)).ConfigureAwait(false);
+        }
         finally
         {
             _counters.Record(call.Verb, call.ResourceName, call.StatusCode);

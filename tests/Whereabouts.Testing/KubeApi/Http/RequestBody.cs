@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Whereabouts.Testing.KubeApi.Json;
 using Whereabouts.Testing.KubeApi.Status;
 
 namespace Whereabouts.Testing.KubeApi.Http;
@@ -32,12 +33,12 @@ internal static class RequestBody
         return buffer.ToArray();
     }
 
-    /// <summary>Parses a create/update body, which must be a JSON object.</summary>
-    public static JsonObject ParseObject(byte[] body, string kind)
+    /// <summary>Parses a create/update body, which must be a JSON object; members given twice are reported in <paramref name="duplicates"/>.</summary>
+    public static JsonObject ParseObject(byte[] body, string kind, List<string> duplicates)
     {
         try
         {
-            if (JsonNode.Parse(body) is JsonObject obj)
+            if (RequestJson.Parse(body, duplicates) is JsonObject obj)
             {
                 return obj;
             }

@@ -52,14 +52,14 @@ internal sealed class ResourceEndpoint
                 RequireJson(call, resource);
                 var createOptions = QueryOptions.Write(http.Request);
                 var created = _backend.Writer.Create(resource, route.Namespace,
-                    RequestBody.ParseObject(await RequestBody.ReadAsync(http, limit).ConfigureAwait(false), resource.Kind), createOptions);
+                    RequestBody.ParseObject(await RequestBody.ReadAsync(http, limit).ConfigureAwait(false), resource.Kind, createOptions.Duplicates), createOptions);
                 ApiResponses.AddWarnings(call, createOptions.Warnings);
                 await ApiResponses.WriteJsonAsync(call, 201, created.Json).ConfigureAwait(false);
                 break;
             case "update":
                 RequireJson(call, resource);
-                var body = RequestBody.ParseObject(await RequestBody.ReadAsync(http, limit).ConfigureAwait(false), resource.Kind);
                 var updateOptions = QueryOptions.Write(http.Request);
+                var body = RequestBody.ParseObject(await RequestBody.ReadAsync(http, limit).ConfigureAwait(false), resource.Kind, updateOptions.Duplicates);
                 var (updated, wasCreated) = _backend.Writer.Update(resource, route.Namespace, route.Name!, body, route.Subresource, updateOptions);
                 ApiResponses.AddWarnings(call, updateOptions.Warnings);
                 await ApiResponses.WriteJsonAsync(call, wasCreated ? 201 : 200, updated.Json).ConfigureAwait(false);

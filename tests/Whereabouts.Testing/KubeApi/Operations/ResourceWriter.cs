@@ -143,7 +143,7 @@ internal sealed class ResourceWriter
             }
             else
             {
-                mergePatch = JsonNode.Parse(patch);
+                mergePatch = RequestJson.Parse(patch, options.Duplicates);
             }
         }
         catch (JsonException e)
@@ -213,7 +213,7 @@ internal sealed class ResourceWriter
             var currentJson = current.ToJsonObject();
             ObjectMeta.PrepareForUpdate(updated, currentJson, resource);
             ((JsonObject)updated["metadata"]!)["resourceVersion"] = current.Revision.ToString(CultureInfo.InvariantCulture);
-            if (CanonicalJson.SameDocument(updated, currentJson))
+            if (Unchanged(updated, current))
             {
                 return current;
             }
@@ -242,7 +242,8 @@ internal sealed class ResourceWriter
             SchemaValidator.Prune(body, resource.Schema, unknown);
         }
 
-        var messages = unknown.Select(path => $"unknown field {FieldError.GoQuote(path)}").ToList();
+        var messages = options.Duplicates.Select(path => $"duplicate field {FieldError.GoQuote(path)}")
+            .Concat(unknown.Select(path => $"unknown field {FieldError.GoQuote(path)}")).ToList();
         switch (options.FieldValidation)
         {
             case FieldValidation.Strict when messages.Count > 0:
@@ -294,7 +295,7 @@ internal sealed class ResourceWriter
             throw ApiErrors.Invalid(resource, name, errors);
         }
 
-        if (CanonicalJson.SameDocument(updated, currentJson))
+        if (Unchanged(updated, current))
         {
             // etcd3's GuaranteedUpdate skips a write that changes nothing: no new resourceVersion, no event.
             return current;
@@ -313,6 +314,9 @@ internal sealed class ResourceWriter
             return null;
         }
     }
+
+    /// <summary>Whether the new state (stamped with the current revision) serializes to the stored bytes.</summary>
+    private static bool Unchanged(JsonObject updated, StoredObject current) => CanonicalJson.Serialize(updated).AsSpan().SequenceEqual(current.Json);
 
     /// <summary>The NamespaceLifecycle admission plugin: namespaced objects need an existing namespace.</summary>
     private void RequireNamespace(ResourceDefinition resource, string namespaceName)

@@ -15,4 +15,7 @@ internal sealed class WriteOptions
 
     /// <summary>Warning texts (as in kube-apiserver's "299 - &lt;text&gt;" Warning headers).</summary>
     public List<string> Warnings { get; } = [];
+
+    /// <summary>Paths of members the request body gave more than once (the last one counts).</summary>
+    public List<string> Duplicates { get; } = [];
 }
