@@ -73,6 +73,25 @@ public sealed class AuthTests
         Assert.True(started.Elapsed < TimeSpan.FromSeconds(5), $"took {started.Elapsed}");
     }
 
+    [Fact]
+    public async Task ServerCertificateNotSignedByTheKubeconfigCa_IsAccessDeniedNamingTheKubeconfig()
+    {
+        await using var cluster = await Cluster.StartAsync();
+        await using var stranger = await Cluster.StartAsync();
+        var text = await File.ReadAllTextAsync(cluster.KubeconfigPath, Ct);
+        var foreignCa = Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(stranger.Server.CaCertificatePem!));
+        var ownCa = Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(cluster.Server.CaCertificatePem!));
+        var kubeconfig = Path.Combine(cluster.Directory, "foreign-ca.kubeconfig");
+        await File.WriteAllTextAsync(kubeconfig, text.Replace(ownCa, foreignCa, StringComparison.Ordinal), Ct);
+
+        var ex = await Assert.ThrowsAsync<StoreAccessDeniedException>(
+            () => cluster.OpenStore(kubeconfigPath: kubeconfig).CheckReachableAsync(Ct));
+
+        Assert.Contains(kubeconfig, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("TLS handshake", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, cluster.Counters.Total);
+    }
+
     private static KubeApiServerOptions LimitedServer() => new()
     {
         Users = new Dictionary<string, KubeApiUser>
