@@ -13,24 +13,35 @@ namespace Whereabouts.Storage.Kubernetes.Api;
 /// token takes effect at once). Every request gets its own timeout. A 401/403 or failed TLS handshake re-reads the
 /// kubeconfig once and retries once; a second refusal is <see cref="StoreAccessDeniedException"/> at once, never a
 /// retry that spends the caller's deadline. Transient failures become <see cref="StoreUnavailableException"/>.
+/// A connection can also be built from credentials other than a kubeconfig file (a pod's service account): the
+/// configuration is then produced by the caller, again on every re-read.
 /// </summary>
 public sealed partial class KubernetesConnection : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly List<IKubernetes> _retired = [];
     private readonly ILogger _logger;
+    private readonly Func<KubernetesClientConfiguration> _readConfiguration;
     private Generation _current;
     private bool _disposed;
 
-    private KubernetesConnection(string kubeconfigPath, TimeSpan requestTimeout, Generation first, string? contextNamespace, ILogger logger)
+    private KubernetesConnection(
+        string kubeconfigPath,
+        Func<KubernetesClientConfiguration> readConfiguration,
+        TimeSpan requestTimeout,
+        Generation first,
+        string? contextNamespace,
+        ILogger logger)
     {
         KubeconfigPath = kubeconfigPath;
+        _readConfiguration = readConfiguration;
         RequestTimeout = requestTimeout;
         ContextNamespace = contextNamespace;
         _current = first;
         _logger = logger;
     }
 
+    /// <summary>The kubeconfig file, or the description of the credentials a connection was opened with.</summary>
     public string KubeconfigPath { get; }
 
     /// <summary>The namespace of the kubeconfig's current context, if it names one.</summary>
@@ -48,12 +59,27 @@ public sealed partial class KubernetesConnection : IDisposable
     public static KubernetesConnection Open(string kubeconfigPath, TimeSpan requestTimeout, ILogger? logger = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(kubeconfigPath);
+        return Open(kubeconfigPath, () => ReadKubeconfig(kubeconfigPath), requestTimeout, logger);
+    }
+
+    /// <summary>
+    /// Builds a client from a configuration <paramref name="readConfiguration"/> produces (no request is sent). It runs
+    /// again whenever the server refuses the credentials, so it must read them afresh each time.
+    /// </summary>
+    /// <param name="source">Names the credentials in messages, where a kubeconfig path would be.</param>
+    /// <exception cref="StoreUnavailableException">The configuration cannot be read yet (thrown by <paramref name="readConfiguration"/>).</exception>
+    /// <exception cref="StoreAccessDeniedException">The configuration cannot be read or used.</exception>
+    public static KubernetesConnection Open(
+        string source, Func<KubernetesClientConfiguration> readConfiguration, TimeSpan requestTimeout, ILogger? logger = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(source);
+        ArgumentNullException.ThrowIfNull(readConfiguration);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(requestTimeout, TimeSpan.Zero);
         WhereaboutsJson.EnsureRegistered();
         logger ??= NullLogger.Instance;
-        var (config, generation) = Load(kubeconfigPath, requestTimeout, 0);
-        LogLoaded(logger, kubeconfigPath, generation.Server, config.Namespace ?? "(none)");
-        return new KubernetesConnection(kubeconfigPath, requestTimeout, generation, config.Namespace, logger);
+        var (config, generation) = Load(source, readConfiguration, requestTimeout, 0);
+        LogLoaded(logger, source, generation.Server, config.Namespace ?? "(none)");
+        return new KubernetesConnection(source, readConfiguration, requestTimeout, generation, config.Namespace, logger);
     }
 
     /// <summary>
@@ -67,6 +93,32 @@ public sealed partial class KubernetesConnection : IDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(call);
+        var answer = await SendCoreAsync(request, (generation, ct) => CallAsync(generation, call, ct), cancellationToken);
+        return new KubeResult<T>(answer.StatusCode, answer.Body, answer.Status);
+    }
+
+    /// <summary>
+    /// Sends a GET whose body is read as it arrives (a watch): the headers must come within
+    /// <see cref="RequestTimeout"/>, the body has no time limit. Credentials and failures are handled as in
+    /// <see cref="SendAsync{T}"/>, and every answer other than a success is thrown. The caller disposes the response.
+    /// </summary>
+    /// <param name="request">What the request does, for messages.</param>
+    /// <param name="pathAndQuery">The path below the server address, with its query, e.g. <c>api/v1/pods?watch=true</c>.</param>
+    public async Task<HttpResponseMessage> OpenStreamAsync(KubeRequest request, string pathAndQuery, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrEmpty(pathAndQuery);
+        var answer = await SendCoreAsync(request, (generation, ct) => StreamAsync(generation, pathAndQuery, ct), cancellationToken);
+        return answer.IsSuccess && answer.Body is { } response
+            ? response
+            : throw KubeErrors.ForStatus(answer.StatusCode, answer.Status, answer.RetryAfter, request, Server);
+    }
+
+    private async Task<Answer<T>> SendCoreAsync<T>(
+        KubeRequest request,
+        Func<Generation, CancellationToken, Task<Answer<T>>> send,
+        CancellationToken cancellationToken)
+    {
         ObjectDisposedException.ThrowIf(_disposed, this);
         for (var attempt = 0; ; attempt++)
         {
@@ -74,7 +126,7 @@ public sealed partial class KubernetesConnection : IDisposable
             Answer<T> answer;
             try
             {
-                answer = await SendOnceAsync(generation, request, call, cancellationToken);
+                answer = await SendOnceAsync(generation, request, send, cancellationToken);
             }
             catch (HttpRequestException ex) when (KubeErrors.IsTlsFailure(ex))
             {
@@ -90,7 +142,7 @@ public sealed partial class KubernetesConnection : IDisposable
 
             if (answer.IsSuccess || KubeErrors.IsReturned(answer.StatusCode))
             {
-                return new KubeResult<T>(answer.StatusCode, answer.Body, answer.Status);
+                return answer;
             }
 
             if (KubeErrors.IsAuthFailure(answer.StatusCode))
@@ -127,23 +179,56 @@ public sealed partial class KubernetesConnection : IDisposable
         }
     }
 
-    private async Task<Answer<T>> SendOnceAsync<T>(
-        Generation generation,
-        KubeRequest request,
-        Func<IKubernetes, CancellationToken, Task<HttpOperationResponse<T>>> call,
-        CancellationToken cancellationToken)
+    private static async Task<Answer<T>> CallAsync<T>(
+        Generation generation, Func<IKubernetes, CancellationToken, Task<HttpOperationResponse<T>>> call, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(RequestTimeout);
         try
         {
-            using var response = await call(generation.Client, timeout.Token);
+            using var response = await call(generation.Client, cancellationToken);
             return new Answer<T>(response.Response.StatusCode, response.Body, null, null);
         }
         catch (HttpOperationException ex) when (ex.Response is not null)
         {
             var status = KubeErrors.ParseStatus(ex.Response.Content);
             return new Answer<T>(ex.Response.StatusCode, default, status, KubeErrors.RetryAfter(ex, status));
+        }
+    }
+
+    private static async Task<Answer<HttpResponseMessage>> StreamAsync(Generation generation, string pathAndQuery, CancellationToken cancellationToken)
+    {
+        // The client's own pipeline would buffer the whole body; this request goes through its HttpClient directly,
+        // so it needs the credentials the client would have added.
+        var uri = new Uri(generation.Server.AbsoluteUri.TrimEnd('/') + "/" + pathAndQuery.TrimStart('/'));
+        using var message = new HttpRequestMessage(HttpMethod.Get, uri);
+        if (generation.Client.Credentials is { } credentials)
+        {
+            await credentials.ProcessHttpRequestAsync(message, cancellationToken);
+        }
+
+        var response = await generation.Client.HttpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            return new Answer<HttpResponseMessage>(response.StatusCode, response, null, null);
+        }
+
+        using (response)
+        {
+            var status = KubeErrors.ParseStatus(await response.Content.ReadAsStringAsync(cancellationToken));
+            return new Answer<HttpResponseMessage>(response.StatusCode, null, status, response.Headers.RetryAfter?.Delta);
+        }
+    }
+
+    private async Task<Answer<T>> SendOnceAsync<T>(
+        Generation generation,
+        KubeRequest request,
+        Func<Generation, CancellationToken, Task<Answer<T>>> send,
+        CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(RequestTimeout);
+        try
+        {
+            return await send(generation, timeout.Token);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -177,7 +262,7 @@ public sealed partial class KubernetesConnection : IDisposable
             Generation next;
             try
             {
-                next = Load(KubeconfigPath, RequestTimeout, failed.Number + 1).Generation;
+                next = Load(KubeconfigPath, _readConfiguration, RequestTimeout, failed.Number + 1).Generation;
             }
             catch (IpamException ex)
             {
@@ -191,7 +276,7 @@ public sealed partial class KubernetesConnection : IDisposable
         }
     }
 
-    private static (KubernetesClientConfiguration Config, Generation Generation) Load(string path, TimeSpan requestTimeout, int number)
+    private static KubernetesClientConfiguration ReadKubeconfig(string path)
     {
         // install-cni may not have written it yet on a booting node: that passes, a broken file does not.
         if (!File.Exists(path))
@@ -199,12 +284,18 @@ public sealed partial class KubernetesConnection : IDisposable
             throw new StoreUnavailableException($"kubeconfig {path} does not exist (yet)");
         }
 
+        return KubernetesClientConfiguration.BuildConfigFromConfigFile(path);
+    }
+
+    private static (KubernetesClientConfiguration Config, Generation Generation) Load(
+        string path, Func<KubernetesClientConfiguration> readConfiguration, TimeSpan requestTimeout, int number)
+    {
         KubernetesClientConfiguration config;
         try
         {
-            config = KubernetesClientConfiguration.BuildConfigFromConfigFile(path);
+            config = readConfiguration();
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not (OperationCanceledException or IpamException))
         {
             throw new StoreAccessDeniedException($"kubeconfig {path} cannot be used: {ex.Message}", ex);
         }
@@ -221,7 +312,7 @@ public sealed partial class KubernetesConnection : IDisposable
         }
     }
 
-    private sealed record Generation(int Number, IKubernetes Client, Uri Server);
+    private sealed record Generation(int Number, k8s.Kubernetes Client, Uri Server);
 
     private readonly record struct Answer<T>(HttpStatusCode StatusCode, T? Body, k8s.Models.V1Status? Status, TimeSpan? RetryAfter)
     {
