@@ -57,7 +57,7 @@ internal sealed class FilePoolStore(string directory) : IPoolStore
             Guard(path, () =>
             {
                 AtomicFile.RemoveLeftovers(path);
-                AtomicFile.Replace(path, PoolFile.Write(content.Range, content.Version + 1, next));
+                AtomicFile.Replace(path, PoolFile.Write(content.Range, content.Version + 1, next, content.Unreadable));
             });
             return true;
         }
@@ -99,7 +99,7 @@ internal sealed class FilePoolStore(string directory) : IPoolStore
 
         return new PoolSnapshot(key, range.Address, content.Version.ToString(CultureInfo.InvariantCulture), content.Allocations)
         {
-            UnreadableKeys = content.Unreadable,
+            UnreadableKeys = [.. content.Unreadable.Keys],
         };
     }
 

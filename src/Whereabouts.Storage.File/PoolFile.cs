@@ -12,7 +12,12 @@ namespace Whereabouts.Storage.File;
 /// </summary>
 internal static class PoolFile
 {
-    public static byte[] Write(string range, long version, IReadOnlyDictionary<UInt128, PoolAllocation> allocations)
+    /// <param name="range">The pool's range, as stored.</param>
+    /// <param name="version">The version this content gets.</param>
+    /// <param name="allocations">Allocations by offset.</param>
+    /// <param name="unreadable">Entries whose keys are not offsets, written back exactly as they were read.</param>
+    public static byte[] Write(
+        string range, long version, IReadOnlyDictionary<UInt128, PoolAllocation> allocations, IReadOnlyDictionary<string, string>? unreadable = null)
     {
         var buffer = new ArrayBufferWriter<byte>(256 + (allocations.Count * 96));
         using (var json = new Utf8JsonWriter(buffer))
@@ -28,6 +33,12 @@ internal static class PoolFile
                 json.WriteString("podref", allocation.PodRef);
                 json.WriteString("ifname", allocation.IfName);
                 json.WriteEndObject();
+            }
+
+            foreach (var (key, raw) in unreadable ?? new Dictionary<string, string>())
+            {
+                json.WritePropertyName(key);
+                json.WriteRawValue(raw);
             }
 
             json.WriteEndObject();
@@ -46,12 +57,12 @@ internal static class PoolFile
             var range = root.GetProperty("range").GetString() ?? throw new InvalidDataException("range is null");
             var version = root.GetProperty("version").GetInt64();
             var allocations = new Dictionary<UInt128, PoolAllocation>();
-            var unreadable = new List<string>();
+            var unreadable = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var entry in root.GetProperty("allocations").EnumerateObject())
             {
                 if (!UInt128.TryParse(entry.Name, NumberStyles.None, CultureInfo.InvariantCulture, out var offset))
                 {
-                    unreadable.Add(entry.Name);
+                    unreadable[entry.Name] = entry.Value.GetRawText();
                     continue;
                 }
 
@@ -70,4 +81,5 @@ internal static class PoolFile
     }
 }
 
-internal sealed record PoolFileContent(string Range, long Version, Dictionary<UInt128, PoolAllocation> Allocations, List<string> Unreadable);
+/// <param name="Unreadable">Entries whose keys are not offsets: key and raw JSON value.</param>
+internal sealed record PoolFileContent(string Range, long Version, Dictionary<UInt128, PoolAllocation> Allocations, Dictionary<string, string> Unreadable);
