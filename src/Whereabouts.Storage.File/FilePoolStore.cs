@@ -63,9 +63,14 @@ internal sealed class FilePoolStore(string directory) : IPoolStore
         }
     }
 
-    /// <summary>True when some pool on this host holds an allocation of (<paramref name="containerId"/>, <paramref name="ifName"/>).</summary>
-    public bool AnyPoolHolds(string containerId, string ifName)
+    /// <summary>
+    /// True when some pool on this host holds an allocation that <paramref name="reservation"/> may be covering: one of
+    /// its container interface, or one of its pod interface. A pod re-created under its name (a StatefulSet) keeps
+    /// its address and its reservation, but the pool then records the new container, not the one in the reservation.
+    /// </summary>
+    public bool AnyPoolHolds(Reservation reservation)
     {
+        ArgumentNullException.ThrowIfNull(reservation);
         if (!Directory.Exists(directory))
         {
             return false;
@@ -74,7 +79,9 @@ internal sealed class FilePoolStore(string directory) : IPoolStore
         foreach (var path in Directory.EnumerateFiles(directory, "*.json"))
         {
             var content = ReadContent(path);
-            if (content is not null && content.Allocations.Values.Any(a => a.ContainerId == containerId && a.IfName == ifName))
+            if (content is not null && content.Allocations.Values.Any(a =>
+                    (a.ContainerId == reservation.ContainerId && a.IfName == reservation.IfName)
+                    || (reservation.PodRef.Length > 0 && reservation.IsOwnedBy(a.PodRef, a.IfName))))
             {
                 return true;
             }

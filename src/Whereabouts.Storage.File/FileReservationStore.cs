@@ -10,11 +10,11 @@ namespace Whereabouts.Storage.File;
 /// </summary>
 /// <remarks>
 /// An ADD killed between creating its reservation and writing the pool leaves the reservation behind. On one host
-/// that is provable: its creator process is gone and no pool holds an allocation of its container. Such a leftover
-/// is removed when the next claimant meets it; a reservation of a running ADD, or of an allocation that made it into
-/// a pool, is never touched.
+/// that is provable: its creator process is gone and no pool holds an allocation of its container or of its pod
+/// interface. Such a leftover is removed when the next claimant meets it; a reservation of a running ADD, or of an
+/// allocation that made it into a pool, is never touched.
 /// </remarks>
-internal sealed class FileReservationStore(string directory, TimeProvider time, Func<string, string, bool> anyPoolHolds) : IReservationStore
+internal sealed class FileReservationStore(string directory, TimeProvider time, Func<Reservation, bool> anyPoolHolds) : IReservationStore
 {
     public Task<Reservation?> GetAsync(string name, CancellationToken cancellationToken)
     {
@@ -83,8 +83,8 @@ internal sealed class FileReservationStore(string directory, TimeProvider time, 
     private bool IsLeftover((Reservation Reservation, ProcessIdentity Creator) existing) =>
         existing.Creator.Pid > 0
         && !existing.Creator.IsAlive
-        && existing.Reservation.ContainerId is { } containerId
-        && !anyPoolHolds(containerId, existing.Reservation.IfName);
+        && existing.Reservation.ContainerId is not null
+        && !anyPoolHolds(existing.Reservation);
 
     private (Reservation Reservation, ProcessIdentity Creator)? Read(string name)
     {
