@@ -20,8 +20,9 @@ internal sealed class FileLock : IDisposable
         if (raw < 0)
         {
             var error = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
-            throw error == 13
-                ? new UnauthorizedAccessException($"cannot open {path}: permission denied")
+            // EACCES, and EPERM (an immutable directory, a sealed file), which .NET itself reports as access denied.
+            throw error is 13 or 1
+                ? new UnauthorizedAccessException($"cannot open {path}: permission denied (errno {error})")
                 : new IOException($"cannot open {path}: errno {error}");
         }
 
