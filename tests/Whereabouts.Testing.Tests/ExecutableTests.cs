@@ -86,15 +86,18 @@ public sealed class ExecutableTests : IDisposable
         Assert.True(best < TimeSpan.FromSeconds(1), $"best start took {best}");
     }
 
-    [Fact]
-    public async Task Executable_UnknownArgument_PrintsUsageAndExits2()
+    [Theory]
+    [InlineData("--bogus")]
+    [InlineData("--port", "eighty")]
+    [InlineData("--token")]
+    public async Task Executable_BadArguments_PrintUsageAndExit2(params string[] arguments)
     {
-        using var process = Start("--bogus");
+        using var process = Start(arguments);
 
         await process.WaitForExitAsync(Api.Token);
 
         Assert.Equal(2, process.ExitCode);
-        Assert.StartsWith("usage:", await process.StandardError.ReadToEndAsync(Api.Token), StringComparison.Ordinal);
+        Assert.Contains("usage:", await process.StandardError.ReadToEndAsync(Api.Token), StringComparison.Ordinal);
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);

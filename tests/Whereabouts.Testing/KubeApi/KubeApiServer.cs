@@ -112,7 +112,16 @@ public sealed class KubeApiServer : IAsyncDisposable
             () => server.BaseAddress.Authority, stopping.Token);
         server._pipeline = pipeline;
         app.Run(pipeline.HandleAsync);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
         return server;
