@@ -13,7 +13,7 @@ internal static class PluginHost
     {
         var time = TimeProvider.System;
         using var logger = new PluginLogger(stderr, time);
-        var plugin = new WhereaboutsPlugin(logger, new StoreFactory(time), IpamOptions.Default, time);
+        var plugin = new WhereaboutsPlugin(logger, new StoreFactory(getenv, logger, time), IpamOptions.Default, time);
         var dispatcher = new CniDispatcher(plugin, ErrorMap.Translate, $"whereabouts {Version} linux/x64");
         return await dispatcher.RunAsync(getenv, stdin, stdout, stderr, cancellationToken);
     }

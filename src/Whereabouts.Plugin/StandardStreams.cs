@@ -1,10 +1,10 @@
-using Microsoft.Win32.SafeHandles;
+using System.Text;
 
 namespace Whereabouts.Plugin;
 
 /// <summary>
-/// The process's standard streams as raw descriptors, used synchronously. System.Console would set up terminal and
-/// signal handling, and async reads would start thread-pool threads: both cost more than the rest of a CNI call.
+/// The standard streams, used synchronously through <see cref="Posix"/>: async reads would start thread-pool threads and
+/// System.Console would set up terminal handling, both costing more than the rest of a CNI call.
 /// </summary>
 internal static class StandardStreams
 {
@@ -14,20 +14,42 @@ internal static class StandardStreams
         var buffer = new MemoryStream();
         if (!Posix.IsATerminal(0))
         {
-            using var stdin = new FileStream(new SafeFileHandle(0, ownsHandle: false), FileAccess.Read, bufferSize: 0);
-            stdin.CopyTo(buffer);
+            Posix.ReadAll(0, buffer);
             buffer.Position = 0;
         }
 
         return buffer;
     }
 
-    public static StreamWriter OpenStderr() =>
-        new(new FileStream(new SafeFileHandle(2, ownsHandle: false), FileAccess.Write, bufferSize: 0)) { AutoFlush = true };
+    public static StreamWriter OpenStderr() => new(new DescriptorStream(2), new UTF8Encoding(false)) { AutoFlush = true };
 
-    public static void WriteStdout(MemoryStream content)
+    public static void WriteStdout(MemoryStream content) => Posix.WriteAll(1, content.GetBuffer().AsSpan(0, (int)content.Length));
+
+    /// <summary>A write-only stream over a descriptor, for the stderr logger.</summary>
+    private sealed class DescriptorStream(int fd) : Stream
     {
-        using var stdout = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
-        stdout.Write(content.GetBuffer(), 0, (int)content.Length);
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Write(byte[] buffer, int offset, int count) => Posix.WriteAll(fd, buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer) => Posix.WriteAll(fd, buffer);
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }

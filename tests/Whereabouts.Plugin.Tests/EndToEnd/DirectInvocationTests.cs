@@ -67,6 +67,25 @@ public sealed class DirectInvocationTests : IDisposable
     }
 
     [Fact]
+    public async Task Add_StdoutIsAFileSharedWithTheCaller_ResultLandsBetweenTheCallersWrites()
+    {
+        var output = _dir.Sub("out.txt");
+        var config = _dir.Sub("net.json");
+        await File.WriteAllTextAsync(config, NetConf.Direct(_data), TestContext.Current.CancellationToken);
+        var env = new CniCall("ADD", "c1") { Args = CniCall.PodArgs("p1") }.Environment();
+
+        // The shell opens the file once and shares the descriptor, as a runtime capturing output to a file would.
+        var script = $"{{ echo before; '{Repo.Plugin}' < '{config}'; echo; echo after; }} > '{output}'";
+        var result = await Run.ProcessAsync("sh", ["-c", script], env, cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var lines = File.ReadAllLines(output);
+        Assert.Equal("before", lines[0]);
+        Assert.Contains("192.168.20.2/24", lines[1], StringComparison.Ordinal);
+        Assert.Equal("after", lines[^1]);
+    }
+
+    [Fact]
     public async Task Del_NothingHeld_Succeeds()
     {
         var result = await new CniCall("DEL", "never-added") { NetNs = "" }.RunAsync(Repo.Plugin, NetConf.Direct(_data));
