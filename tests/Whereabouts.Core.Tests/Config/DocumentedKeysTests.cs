@@ -83,6 +83,33 @@ public sealed class DocumentedKeysTests
         Assert.Equal(path, result.Config!.FlatFilePath);
     }
 
+    /// <summary>The README's configuration table and this table list the same keys: neither may drift from the other.</summary>
+    [Fact]
+    public void ReadmeConfigurationReference_ListsExactlyTheTestedKeys()
+    {
+        var readme = File.ReadAllLines(Path.Combine(RepoRoot(), "README.md"));
+        var header = Array.FindIndex(readme, l => l.StartsWith("| Key | Type | Default |", StringComparison.Ordinal));
+        Assert.True(header >= 0, "README.md has no configuration reference table");
+        var documented = readme.Skip(header + 2)
+            .TakeWhile(static l => l.StartsWith('|'))
+            .SelectMany(static l => System.Text.RegularExpressions.Regex.Matches(l.Split('|')[1], "`([^`]+)`").Select(static m => m.Groups[1].Value))
+            .ToHashSet();
+        var tested = Table.Select(static r => r.Key).Where(static k => !k.StartsWith("ipRanges[]", StringComparison.Ordinal)).ToHashSet();
+
+        Assert.Equal(tested.Order(), documented.Order());
+    }
+
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Whereabouts.slnx")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
+    }
+
     private static TheoryData<string, string, string> Rows(bool all)
     {
         var data = new TheoryData<string, string, string>();
