@@ -52,16 +52,11 @@ internal static partial class CommandLine
 
     // ---- Wiring for `reconcile` and `run` ------------------------------------------------------------------------
     // ReconcileVerb and RunVerb (this folder) parse and validate the flags into ReconcileOptions and RunOptions; the
-    // commands themselves live in Reconcile/ and NodeController/. While those are not written, the two declarations
-    // below have no body and the compiler drops the calls, so the executable offers only install-cni. To enable a
-    // command, give its declaration a body:
-    //
-    //   static partial void AddReconcile(RootCommand root, CliEnvironment environment) =>
-    //       root.Subcommands.Add(new ReconcileVerb(environment, Reconcile.ReconcileCommand.RunAsync));
-    //
-    //   static partial void AddRun(RootCommand root, CliEnvironment environment) =>
-    //       root.Subcommands.Add(new RunVerb(environment, NodeController.NodeControllerCommand.RunAsync));
-    static partial void AddReconcile(RootCommand root, CliEnvironment environment);
+    // commands themselves live in Reconcile/ and NodeController/ and also take the environment (stdout for the pass's
+    // report, the variables of an in-cluster connection, the clock).
+    private static void AddReconcile(RootCommand root, CliEnvironment environment) =>
+        root.Subcommands.Add(new ReconcileVerb(environment, (options, ct) => Reconcile.ReconcileCommand.RunAsync(options, environment, ct)));
 
-    static partial void AddRun(RootCommand root, CliEnvironment environment);
+    private static void AddRun(RootCommand root, CliEnvironment environment) =>
+        root.Subcommands.Add(new RunVerb(environment, (options, ct) => NodeController.NodeControllerCommand.RunAsync(options, environment, ct)));
 }

@@ -1,4 +1,5 @@
 using Whereabouts.Controller.InstallCni;
+using Whereabouts.Ipam.Errors;
 
 namespace Whereabouts.Controller.Cli;
 
@@ -19,6 +20,15 @@ internal static class ExitCodes
     /// <summary>No service-account token or no <c>KUBERNETES_SERVICE_HOST</c>/<c>PORT</c>: not running in a pod.</summary>
     public const int NotInCluster = 3;
 
+    /// <summary>
+    /// The Kubernetes API server could not be reached, timed out or failed (5xx, 429), so the command could not finish
+    /// (for <c>reconcile</c>: a list failed and nothing was decided). Retrying later may succeed.
+    /// </summary>
+    public const int ApiUnavailable = 4;
+
+    /// <summary>The API server refused the credentials, or RBAC forbids a request the command needs.</summary>
+    public const int AccessDenied = 5;
+
     /// <summary>SIGTERM or SIGINT stopped a one-shot command before it finished (128 + SIGTERM, as a shell reports it).</summary>
     public const int Terminated = 143;
 
@@ -30,6 +40,9 @@ internal static class ExitCodes
         {
             CommandLineException cli => (cli.ExitCode, cli.Message),
             NotInClusterException notInCluster => (NotInCluster, notInCluster.Message),
+            StoreAccessDeniedException denied => (AccessDenied, denied.Message),
+            StoreUnavailableException unavailable => (ApiUnavailable, unavailable.Message),
+            StoreDataException data => (Failure, data.Message),
             OperationCanceledException when cancellationToken.IsCancellationRequested => (Terminated, "stopped by a signal before finishing"),
             IOException or UnauthorizedAccessException or FormatException => (Failure, exception.Message),
             _ => (Failure, $"{exception.GetType().Name}: {exception.Message}"),

@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Text.Json;
+using k8s.Models;
+using Whereabouts.Storage.Kubernetes.Api;
+
+namespace Whereabouts.Controller.Kube;
+
+/// <summary>
+/// The requests only the controller makes (pods, NetworkAttachmentDefinitions, events, the pod watch) over the shared
+/// <see cref="KubernetesConnection"/>; the whereabouts objects go through <see cref="WhereaboutsClient"/>.
+/// </summary>
+internal sealed class ClusterApi(KubernetesConnection connection)
+{
+    public const string NetworkGroup = "k8s.cni.cncf.io";
+    public const string NetworkVersion = "v1";
+    public const string NetworkPlural = "network-attachment-definitions";
+
+    private const int PageSize = 500;
+
+    public KubernetesConnection Connection => connection;
+
+    /// <summary>
+    /// Lists pods in all namespaces, every page, optionally narrowed by a field selector. Either the whole list comes
+    /// back or an exception: a partial list would make live pods look deleted.
+    /// </summary>
+    public async Task<PodList> ListPodsAsync(string? fieldSelector, CancellationToken cancellationToken)
+    {
+        var request = new KubeRequest("list", "pods", string.Empty, null);
+        var items = new List<V1Pod>();
+        string? resourceVersion = null;
+        string? continueToken = null;
+        do
+        {
+            var token = continueToken;
+            var result = await connection.SendAsync(
+                request,
+                (k, ct) => k.CoreV1.ListPodForAllNamespacesWithHttpMessagesAsync(
+                    continueParameter: token, fieldSelector: fieldSelector, limit: PageSize, cancellationToken: ct),
+                cancellationToken);
+            var page = KubeResults.Require(result, request);
+            items.AddRange(page.Items ?? []);
+            resourceVersion ??= page.Metadata?.ResourceVersion;
+            continueToken = page.Metadata?.ContinueProperty;
+        }
+        while (!string.IsNullOrEmpty(continueToken));
+
+        return new PodList(items, resourceVersion ?? string.Empty);
+    }
+
+    /// <summary>Opens a watch of pods from <paramref name="resourceVersion"/>, with bookmarks; the server ends it after <paramref name="timeout"/>.</summary>
+    public async Task<PodWatch> WatchPodsAsync(string? fieldSelector, string resourceVersion, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var query = string.Create(
+            CultureInfo.InvariantCulture,
+            $"api/v1/pods?watch=true&allowWatchBookmarks=true&resourceVersion={Uri.EscapeDataString(resourceVersion)}&timeoutSeconds={Math.Max(1, (int)timeout.TotalSeconds)}");
+        if (fieldSelector is not null)
+        {
+            query += "&fieldSelector=" + Uri.EscapeDataString(fieldSelector);
+        }
+
+        var response = await connection.OpenStreamAsync(new KubeRequest("watch", "pods", string.Empty, null), query, cancellationToken);
+        try
+        {
+            return new PodWatch(response, await response.Content.ReadAsStreamAsync(cancellationToken));
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The <c>spec.config</c> of a NetworkAttachmentDefinition; null when it does not exist, empty when it has none.</summary>
+    public async Task<string?> GetNetworkConfigAsync(string @namespace, string name, CancellationToken cancellationToken)
+    {
+        var request = new KubeRequest("get", NetworkPlural, NetworkGroup, @namespace, name);
+        var result = await connection.SendAsync(
+            request,
+            (k, ct) => k.CustomObjects.GetNamespacedCustomObjectWithHttpMessagesAsync<JsonElement>(
+                NetworkGroup, NetworkVersion, @namespace, NetworkPlural, name, cancellationToken: ct),
+            cancellationToken);
+        if (result.IsNotFound)
+        {
+            return null;
+        }
+
+        var body = KubeResults.Require(result, request);
+        return body.ValueKind == JsonValueKind.Object
+            && body.TryGetProperty("spec", out var spec) && spec.ValueKind == JsonValueKind.Object
+            && spec.TryGetProperty("config", out var config) && config.ValueKind == JsonValueKind.String
+            ? config.GetString()
+            : string.Empty;
+    }
+
+    public async Task CreateEventAsync(Corev1Event recorded, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(recorded);
+        var @namespace = recorded.Metadata.NamespaceProperty;
+        var request = new KubeRequest("create", "events", string.Empty, @namespace, recorded.Metadata.Name);
+        var result = await connection.SendAsync(
+            request,
+            (k, ct) => k.CoreV1.CreateNamespacedEventWithHttpMessagesAsync(recorded, @namespace, cancellationToken: ct),
+            cancellationToken);
+        KubeResults.Require(result, request);
+    }
+}

@@ -1,0 +1,229 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Whereabouts.Controller.Metrics;
+using Whereabouts.Controller.Reconcile;
+using Whereabouts.Core.Allocation;
+using Whereabouts.Core.Config;
+using Whereabouts.Core.Naming;
+using Whereabouts.Core.Net;
+using Whereabouts.Ipam.Errors;
+using Whereabouts.Ipam.Stores;
+using Whereabouts.Storage.Kubernetes.Api;
+using Whereabouts.Storage.Kubernetes.Crds;
+
+namespace Whereabouts.Controller.NodeController;
+
+/// <summary>
+/// Releases the addresses of one deleted pod on each of its whereabouts networks: the pools are those the plugin used
+/// (<see cref="PoolKey.For"/> of each range and <c>network_name</c>), the allocations those whose podref is the pod, and
+/// only after a GET shows that no live pod of that name exists now (a StatefulSet re-creates its pods under the same
+/// name, and the new pod's ADD re-uses the address). Then the reservations of the released addresses that the pod
+/// owns go, each delete conditional on the version read.
+/// </summary>
+internal sealed partial class DeletedPodReleaser
+{
+    public const string Trigger = "pod-deleted";
+
+    private readonly WhereaboutsClient _client;
+    private readonly NetworkConfigResolver _networks;
+    private readonly PoolReleaser _releaser;
+    private readonly PodEvents _events;
+    private readonly ControllerMetrics _metrics;
+    private readonly string _namespace;
+    private readonly RetryPolicy _retry;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public DeletedPodReleaser(
+        WhereaboutsClient client,
+        NetworkConfigResolver networks,
+        PodEvents events,
+        ControllerMetrics metrics,
+        string poolNamespace,
+        RetryPolicy retry,
+        TimeProvider time,
+        ILogger logger)
+    {
+        _client = client;
+        _networks = networks;
+        _events = events;
+        _metrics = metrics;
+        _namespace = poolNamespace;
+        _retry = retry;
+        _time = time;
+        _logger = logger;
+        _releaser = new PoolReleaser(client, retry, time, logger);
+    }
+
+    /// <summary>Releases what the pod held; false when a transient failure left something to try again later.</summary>
+    /// <exception cref="StoreUnavailableException">The API server failed before anything could be decided.</exception>
+    /// <exception cref="StoreAccessDeniedException">The server refused the credentials or a permission.</exception>
+    public async Task<bool> ReleaseAsync(TrackedPod pod, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        var problems = new List<string>();
+        var configs = new List<(NetworkRef Network, IpamConfig Config)>();
+        foreach (var network in pod.Networks)
+        {
+            var resolved = await _networks.ResolveAsync(network, cancellationToken);
+            if (resolved.Problem is { } problem)
+            {
+                problems.Add(problem);
+            }
+            else if (resolved.Config is { } config)
+            {
+                configs.Add((network, config));
+            }
+        }
+
+        if (configs.Count > 0 && await LiveIncarnationAsync(pod, cancellationToken) is { } live)
+        {
+            LogRecreated(_logger, pod, live);
+            configs.Clear();
+        }
+
+        var released = new List<Released>();
+        var transient = false;
+        foreach (var (network, config) in configs)
+        {
+            foreach (var range in config.Ranges)
+            {
+                var outcome = await ReleaseInPoolAsync(pod, network, config, PoolKey.For(range.Subnet, config.PoolNetworkName), released, cancellationToken);
+                if (outcome is { } failure)
+                {
+                    problems.Add(failure.Message);
+                    transient |= failure is StoreUnavailableException;
+                }
+            }
+        }
+
+        if (released.Count > 0)
+        {
+            var reservations = await ReleaseReservationsAsync(pod, released, problems, cancellationToken);
+            _metrics.RecordCollected(Trigger, released.Count, reservations);
+            await _events.NormalAsync(pod, Describe(released), cancellationToken);
+        }
+
+        if (problems.Count > 0 && !transient)
+        {
+            _metrics.RecordCollectionFailure(Trigger);
+            LogProblems(_logger, pod, problems.Count, problems[^1]);
+            await _events.WarningAsync(pod, $"addresses of pod {pod.PodRef} not released (left to the reconcile pass): {string.Join("; ", problems)}", cancellationToken);
+        }
+
+        return !transient;
+    }
+
+    /// <summary>Reports a failure the pod should be told about, after the last attempt.</summary>
+    public async Task GiveUpAsync(TrackedPod pod, string reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        _metrics.RecordCollectionFailure(Trigger);
+        await _events.WarningAsync(pod, $"addresses of pod {pod.PodRef} not released (left to the reconcile pass): {reason}", cancellationToken);
+    }
+
+    private async Task<string?> LiveIncarnationAsync(TrackedPod pod, CancellationToken cancellationToken)
+    {
+        var current = await _client.GetPodAsync(pod.Namespace, pod.Name, cancellationToken);
+        return current is not null && PodFacts.From(current).HoldsAddresses ? current.Metadata?.Uid ?? "?" : null;
+    }
+
+    private async Task<Exception?> ReleaseInPoolAsync(
+        TrackedPod pod, NetworkRef network, IpamConfig config, PoolKey key, List<Released> released, CancellationToken cancellationToken)
+    {
+        var pool = await _client.GetPoolAsync(_namespace, key.Name, cancellationToken);
+        if (pool is null)
+        {
+            return null;
+        }
+
+        PoolSnapshot snapshot;
+        try
+        {
+            snapshot = CrdConversion.ToSnapshot(pool, key);
+        }
+        catch (StoreDataException ex)
+        {
+            return ex;
+        }
+
+        var chosen = snapshot.Allocations.Where(a => a.Value.PodRef == pod.PodRef).ToDictionary(static a => a.Key, static a => a.Value);
+        if (chosen.Count == 0)
+        {
+            return null;
+        }
+
+        var outcome = await _releaser.ReleaseAsync(_namespace, snapshot, chosen, cancellationToken);
+        foreach (var (offset, allocation) in outcome.Released)
+        {
+            if (PoolPlanner.AddressOf(snapshot.Base, offset) is { } address)
+            {
+                released.Add(new Released(network, config, key.Name, address, allocation));
+                LogReleased(_logger, address, pod, allocation.IfName, allocation.ContainerId, _namespace, key.Name);
+            }
+        }
+
+        foreach (var (_, allocation) in outcome.Changed)
+        {
+            LogChanged(_logger, pod, allocation.IfName, _namespace, key.Name);
+        }
+
+        return outcome.Failure;
+    }
+
+    private async Task<int> ReleaseReservationsAsync(TrackedPod pod, List<Released> released, List<string> problems, CancellationToken cancellationToken)
+    {
+        // Asked again: a new incarnation that appeared while the pool was written may have taken its reservation back.
+        if (await LiveIncarnationAsync(pod, cancellationToken) is { } live)
+        {
+            LogRecreated(_logger, pod, live);
+            return 0;
+        }
+
+        var count = 0;
+        foreach (var entry in released)
+        {
+            var name = ObjectNames.OverlappingReservation(entry.Address, entry.Config.PoolNetworkName);
+            try
+            {
+                var reservation = await _retry.RunAsync(async ct =>
+                {
+                    var current = await _client.GetReservationAsync(_namespace, name, ct);
+                    return current is null ? null : CrdConversion.ToReservation(current);
+                },
+                _time,
+                cancellationToken);
+                if (reservation is not null && reservation.IsOwnedBy(entry.Allocation.PodRef, entry.Allocation.IfName)
+                    && await _retry.RunAsync(ct => _client.DeleteReservationAsync(_namespace, reservation, ct), _time, cancellationToken))
+                {
+                    count++;
+                }
+            }
+            catch (Exception ex) when (ex is StoreUnavailableException or StoreDataException)
+            {
+                problems.Add($"reservation {_namespace}/{name}: {ex.Message}");
+            }
+        }
+
+        return count;
+    }
+
+    private string Describe(List<Released> released) =>
+        "released " + string.Join(", ", released.Select(r => string.Create(
+            CultureInfo.InvariantCulture,
+            $"{r.Address} (interface {(r.Allocation.IfName.Length == 0 ? "-" : r.Allocation.IfName)}) from network {r.Network}, IPPool {_namespace}/{r.Pool}")));
+
+    private sealed record Released(NetworkRef Network, IpamConfig Config, string Pool, Ip Address, PoolAllocation Allocation);
+
+    [LoggerMessage(EventId = 420, Level = LogLevel.Information, Message = "Released {Address} of deleted pod {Pod} interface {IfName} (container {ContainerId}) from IPPool {Namespace}/{Pool}")]
+    private static partial void LogReleased(ILogger logger, Ip address, TrackedPod pod, string ifName, string containerId, string @namespace, string pool);
+
+    [LoggerMessage(EventId = 421, Level = LogLevel.Information, Message = "Keeping the addresses of deleted pod {Pod}: a pod of that name exists again (uid {Uid})")]
+    private static partial void LogRecreated(ILogger logger, TrackedPod pod, string uid);
+
+    [LoggerMessage(EventId = 422, Level = LogLevel.Information, Message = "Keeping the allocation of {Pod} interface {IfName} in IPPool {Namespace}/{Pool}: it changed before it could be released (a new incarnation re-used it)")]
+    private static partial void LogChanged(ILogger logger, TrackedPod pod, string ifName, string @namespace, string pool);
+
+    [LoggerMessage(EventId = 423, Level = LogLevel.Warning, Message = "Addresses of deleted pod {Pod} not released ({Count} problems, the last: {Problem})")]
+    private static partial void LogProblems(ILogger logger, TrackedPod pod, int count, string problem);
+}

@@ -1,0 +1,107 @@
+using Cronos;
+using Microsoft.Extensions.Logging;
+using Whereabouts.Controller.Cli;
+using Whereabouts.Controller.InstallCni;
+using Whereabouts.Controller.Kube;
+using Whereabouts.Controller.Leases;
+using Whereabouts.Controller.Metrics;
+using Whereabouts.Controller.Reconcile;
+using Whereabouts.Storage.Kubernetes.Api;
+
+namespace Whereabouts.Controller.NodeController;
+
+/// <summary>
+/// <c>whereabouts-controller run</c>, the DaemonSet's long-running process: the node controller (<see cref="NodeController"/>),
+/// <c>/healthz</c> and <c>/metrics</c>, the pool metrics, with <c>--cni-conf-dir</c> the plugin's kubeconfig kept fresh,
+/// and with <c>--reconcile-schedule</c> the scheduled reconcile pass. SIGTERM stops it with exit code 0.
+/// </summary>
+internal static partial class NodeControllerCommand
+{
+    public static Task<int> RunAsync(RunOptions options, CliEnvironment environment, CancellationToken cancellationToken) =>
+        RunAsync(options, environment, NodeControllerSettings.Default, cancellationToken);
+
+    internal static async Task<int> RunAsync(RunOptions options, CliEnvironment environment, NodeControllerSettings settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(settings);
+        using var loggers = ControllerLogging.CreateFactory(options.LogLevel);
+        var logger = loggers.CreateLogger("run");
+        var time = environment.Time;
+        var poolNamespace = options.Namespace ?? SharedOptions.DefaultNamespace;
+
+        // Everything that can fail for a reason outside this process fails here, before anything starts.
+        var refresher = options.CniConfDir is { } cniConfDir
+            ? KubeconfigRefresher.ForCniConfDir(cniConfDir, options.ServiceAccountDir, poolNamespace, null, environment.GetEnvironmentVariable, time, loggers.CreateLogger("kubeconfig"))
+            : null;
+        using var connection = ClusterConnection.Open(options.Kubeconfig, options.ServiceAccountDir, environment.GetEnvironmentVariable, settings.RequestTimeout, logger);
+        var client = new WhereaboutsClient(connection, logger);
+        var cluster = new ClusterApi(connection);
+        using var metrics = new ControllerMetrics();
+        var health = new HealthState(time, settings.HealthGrace);
+        await using var endpoint = MetricsEndpoint.Start(settings.MetricsHost, options.MetricsPort, metrics, health, logger);
+
+        var statePath = options.CniConfDir is null ? null : Path.Join(WhereaboutsPaths.ConfDirectory(options.CniConfDir), SeenPods.FileName);
+        if (statePath is null)
+        {
+            LogNoStateFile(logger);
+        }
+
+        var queue = new ReleaseQueue(time);
+        queue.LengthChanged += metrics.SetQueueLength;
+        var releaser = new DeletedPodReleaser(
+            client,
+            new NetworkConfigResolver(cluster, options.CniConfDir, options.HostCniConfDir),
+            new PodEvents(cluster, options.Node, time, logger),
+            metrics,
+            poolNamespace,
+            settings.WriteRetry,
+            time,
+            logger);
+        var controller = new NodeController(
+            cluster, new SeenPods(statePath, options.Node, logger), queue, releaser, health, settings, options.Node, time, logger);
+        var parts = new List<Func<CancellationToken, Task>>
+        {
+            controller.RunAsync,
+            new PoolUsageRefresher(client, poolNamespace, metrics, settings.PoolMetricsInterval, time, logger).RunAsync,
+        };
+        if (refresher is not null)
+        {
+            parts.Add(ct => refresher.RunAsync(settings.KubeconfigRefreshInterval, ct));
+        }
+
+        if (options.ReconcileSchedule is { } schedule)
+        {
+            var reconcile = settings.Reconcile with { Namespace = options.Namespace, DryRun = false };
+            var lease = new LeaseLock(connection, poolNamespace, ScheduledReconciler.LeaseName, options.Node, settings.LeaseDuration, time);
+            parts.Add(new ScheduledReconciler(
+                CronExpression.Parse(schedule, CronFormat.Standard),
+                lease,
+                ct => new ReconcilePass(client, cluster, reconcile, time, logger, null).RunAsync(ct),
+                metrics,
+                time,
+                logger).RunAsync);
+        }
+
+        LogStarted(logger, options.Node, poolNamespace, options.ReconcileSchedule ?? "none");
+        try
+        {
+            await TaskGroup.RunAsync(cancellationToken, [.. parts]);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            LogStopped(logger);
+        }
+
+        return ExitCodes.Success;
+    }
+
+    [LoggerMessage(EventId = 450, Level = LogLevel.Information, Message = "Node controller of node {Node} started: IPPools in namespace {Namespace}, reconcile schedule {Schedule}")]
+    private static partial void LogStarted(ILogger logger, string node, string @namespace, string schedule);
+
+    [LoggerMessage(EventId = 451, Level = LogLevel.Information, Message = "Node controller stopped")]
+    private static partial void LogStopped(ILogger logger);
+
+    [LoggerMessage(EventId = 452, Level = LogLevel.Warning, Message = "No --cni-conf-dir: the pods seen on this node are not kept across restarts, so pods deleted while the controller is down are left to the reconcile pass")]
+    private static partial void LogNoStateFile(ILogger logger);
+}
