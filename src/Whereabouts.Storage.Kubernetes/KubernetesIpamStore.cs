@@ -71,7 +71,7 @@ public sealed class KubernetesIpamStore : IIpamStore
             return false;
         }
 
-        var pod = await Client.GetPodAsync(allocation.PodRef[..slash], allocation.PodRef[(slash + 1)..], cancellationToken);
+        var pod = await Client.GetPodPlacementAsync(allocation.PodRef[..slash], allocation.PodRef[(slash + 1)..], cancellationToken);
         return pod?.Spec?.NodeName == _nodeName;
     }
 

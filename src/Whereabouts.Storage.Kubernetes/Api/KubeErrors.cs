@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using Whereabouts.Ipam.Errors;
@@ -21,10 +20,9 @@ internal static class KubeErrors
             return null;
         }
 
-        WhereaboutsJson.EnsureRegistered();
         try
         {
-            return KubernetesJson.Deserialize<V1Status>(content);
+            return System.Text.Json.JsonSerializer.Deserialize(content, WhereaboutsJsonContext.Default.V1Status);
         }
         catch (System.Text.Json.JsonException)
         {
@@ -62,6 +60,26 @@ internal static class KubeErrors
     }
 
     /// <summary>True for the statuses a caller handles itself (see <see cref="KubeResult{T}"/>).</summary>
+    public static TimeSpan? RetryAfter(HttpResponseMessage response, V1Status? status)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        if (response.Headers.RetryAfter is { } header)
+        {
+            if (header.Delta is { } delta)
+            {
+                return delta;
+            }
+
+            if (header.Date is { } at)
+            {
+                var wait = at - DateTimeOffset.UtcNow;
+                return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+            }
+        }
+
+        return status?.Details?.RetryAfterSeconds is int fromStatus and >= 0 ? TimeSpan.FromSeconds(fromStatus) : null;
+    }
+
     public static bool IsReturned(HttpStatusCode code) =>
         code is HttpStatusCode.NotFound or HttpStatusCode.Conflict or HttpStatusCode.UnprocessableEntity;
 

@@ -1,4 +1,7 @@
 using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using k8s;
 using k8s.Autorest;
 using Microsoft.Extensions.Logging;
@@ -19,7 +22,7 @@ namespace Whereabouts.Storage.Kubernetes.Api;
 public sealed partial class KubernetesConnection : IDisposable
 {
     private readonly Lock _gate = new();
-    private readonly List<IKubernetes> _retired = [];
+    private readonly List<Generation> _retired = [];
     private readonly ILogger _logger;
     private readonly Func<KubernetesClientConfiguration> _readConfiguration;
     private Generation _current;
@@ -75,7 +78,6 @@ public sealed partial class KubernetesConnection : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(source);
         ArgumentNullException.ThrowIfNull(readConfiguration);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(requestTimeout, TimeSpan.Zero);
-        WhereaboutsJson.EnsureRegistered();
         logger ??= NullLogger.Instance;
         var (config, generation) = Load(source, readConfiguration, requestTimeout, 0);
         LogLoaded(logger, source, generation.Server, config.Namespace ?? "(none)");
@@ -83,8 +85,36 @@ public sealed partial class KubernetesConnection : IDisposable
     }
 
     /// <summary>
-    /// Sends one request. Success and 404/409/422 come back as a <see cref="KubeResult{T}"/>; every other failure is
-    /// thrown as a store exception.
+    /// Sends one request and reads the answer with <paramref name="responseType"/> (source-generated metadata). Success
+    /// and 404/409/422 come back as a <see cref="KubeResult{T}"/>; every other failure is thrown as a store exception.
+    /// </summary>
+    /// <param name="request">What the request does, for messages.</param>
+    /// <param name="method">The HTTP method.</param>
+    /// <param name="pathAndQuery">The path below the server address, with its query.</param>
+    /// <param name="responseType">How to read a successful answer.</param>
+    /// <param name="content">Makes the request body; called again if the request is retried after re-reading the kubeconfig.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    public async Task<KubeResult<T>> SendAsync<T>(
+        KubeRequest request,
+        HttpMethod method,
+        string pathAndQuery,
+        JsonTypeInfo<T> responseType,
+        Func<HttpContent>? content,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(method);
+        ArgumentException.ThrowIfNullOrEmpty(pathAndQuery);
+        ArgumentNullException.ThrowIfNull(responseType);
+        var answer = await SendCoreAsync(
+            request, (generation, ct) => SendOnceRawAsync(generation, method, pathAndQuery, responseType, content, ct), cancellationToken);
+        return new KubeResult<T>(answer.StatusCode, answer.Body, answer.Status);
+    }
+
+    /// <summary>
+    /// Sends one request through KubernetesClient's generated API, for callers that need its typed built-in objects
+    /// (the controller). The plugin never comes here: the generated client would make it several times bigger and
+    /// slower to start. Answers are handled as in <see cref="SendAsync{T}(KubeRequest, HttpMethod, string, JsonTypeInfo{T}, Func{HttpContent}?, CancellationToken)"/>.
     /// </summary>
     public async Task<KubeResult<T>> SendAsync<T>(
         KubeRequest request,
@@ -93,14 +123,15 @@ public sealed partial class KubernetesConnection : IDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(call);
-        var answer = await SendCoreAsync(request, (generation, ct) => CallAsync(generation, call, ct), cancellationToken);
+        WhereaboutsJson.EnsureRegistered();
+        var answer = await SendCoreAsync(request, (generation, ct) => CallAsync(GeneratedClient(generation), call, ct), cancellationToken);
         return new KubeResult<T>(answer.StatusCode, answer.Body, answer.Status);
     }
 
     /// <summary>
     /// Sends a GET whose body is read as it arrives (a watch): the headers must come within
     /// <see cref="RequestTimeout"/>, the body has no time limit. Credentials and failures are handled as in
-    /// <see cref="SendAsync{T}"/>, and every answer other than a success is thrown. The caller disposes the response.
+    /// the other <c>SendAsync</c>, and every answer other than a success is thrown. The caller disposes the response.
     /// </summary>
     /// <param name="request">What the request does, for messages.</param>
     /// <param name="pathAndQuery">The path below the server address, with its query, e.g. <c>api/v1/pods?watch=true</c>.</param>
@@ -171,20 +202,46 @@ public sealed partial class KubernetesConnection : IDisposable
             }
 
             _disposed = true;
-            _current.Client.Dispose();
-            foreach (var client in _retired)
+            _current.Dispose();
+            foreach (var generation in _retired)
             {
-                client.Dispose();
+                generation.Dispose();
             }
         }
     }
 
+    private static k8s.Kubernetes GeneratedClient(Generation generation)
+    {
+        lock (generation)
+        {
+            return generation.Generated ??= new k8s.Kubernetes(generation.Config);
+        }
+    }
+
+    private static async Task<Answer<T>> SendOnceRawAsync<T>(
+        Generation generation, HttpMethod method, string pathAndQuery, JsonTypeInfo<T> responseType, Func<HttpContent>? content, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(method, generation.UriOf(pathAndQuery)) { Content = content?.Invoke() };
+        message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        await KubeHttp.AuthorizeAsync(message, generation.Config, cancellationToken);
+        using var response = await generation.Http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            var body = await JsonSerializer.DeserializeAsync(stream, responseType, cancellationToken);
+            return new Answer<T>(response.StatusCode, body, null, null);
+        }
+
+        var status = KubeErrors.ParseStatus(await response.Content.ReadAsStringAsync(cancellationToken));
+        return new Answer<T>(response.StatusCode, default, status, KubeErrors.RetryAfter(response, status));
+    }
+
     private static async Task<Answer<T>> CallAsync<T>(
-        Generation generation, Func<IKubernetes, CancellationToken, Task<HttpOperationResponse<T>>> call, CancellationToken cancellationToken)
+        IKubernetes client, Func<IKubernetes, CancellationToken, Task<HttpOperationResponse<T>>> call, CancellationToken cancellationToken)
     {
         try
         {
-            using var response = await call(generation.Client, cancellationToken);
+            using var response = await call(client, cancellationToken);
             return new Answer<T>(response.Response.StatusCode, response.Body, null, null);
         }
         catch (HttpOperationException ex) when (ex.Response is not null)
@@ -196,16 +253,9 @@ public sealed partial class KubernetesConnection : IDisposable
 
     private static async Task<Answer<HttpResponseMessage>> StreamAsync(Generation generation, string pathAndQuery, CancellationToken cancellationToken)
     {
-        // The client's own pipeline would buffer the whole body; this request goes through its HttpClient directly,
-        // so it needs the credentials the client would have added.
-        var uri = new Uri(generation.Server.AbsoluteUri.TrimEnd('/') + "/" + pathAndQuery.TrimStart('/'));
-        using var message = new HttpRequestMessage(HttpMethod.Get, uri);
-        if (generation.Client.Credentials is { } credentials)
-        {
-            await credentials.ProcessHttpRequestAsync(message, cancellationToken);
-        }
-
-        var response = await generation.Client.HttpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        using var message = new HttpRequestMessage(HttpMethod.Get, generation.UriOf(pathAndQuery));
+        await KubeHttp.AuthorizeAsync(message, generation.Config, cancellationToken);
+        var response = await generation.Http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         if (response.IsSuccessStatusCode)
         {
             return new Answer<HttpResponseMessage>(response.StatusCode, response, null, null);
@@ -271,7 +321,7 @@ public sealed partial class KubernetesConnection : IDisposable
             }
 
             // Requests still running on the old client keep it; it is disposed with the connection.
-            _retired.Add(failed.Client);
+            _retired.Add(failed);
             Volatile.Write(ref _current, next);
         }
     }
@@ -303,8 +353,8 @@ public sealed partial class KubernetesConnection : IDisposable
         config.HttpClientTimeout = requestTimeout;
         try
         {
-            var client = new k8s.Kubernetes(config);
-            return (config, new Generation(number, client, client.BaseUri));
+            var server = new Uri(config.Host.TrimEnd('/') + "/");
+            return (config, new Generation(number, config, KubeHttp.CreateClient(config), server));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -312,7 +362,28 @@ public sealed partial class KubernetesConnection : IDisposable
         }
     }
 
-    private sealed record Generation(int Number, k8s.Kubernetes Client, Uri Server);
+    /// <summary>One reading of the kubeconfig and the HTTP client built from it.</summary>
+    private sealed class Generation(int number, KubernetesClientConfiguration config, HttpClient http, Uri server) : IDisposable
+    {
+        public int Number { get; } = number;
+
+        public KubernetesClientConfiguration Config { get; } = config;
+
+        public HttpClient Http { get; } = http;
+
+        public Uri Server { get; } = server;
+
+        /// <summary>KubernetesClient's generated client, made on first use by the typed overload only.</summary>
+        public k8s.Kubernetes? Generated { get; set; }
+
+        public Uri UriOf(string pathAndQuery) => new(Server, pathAndQuery.TrimStart('/'));
+
+        public void Dispose()
+        {
+            Http.Dispose();
+            Generated?.Dispose();
+        }
+    }
 
     private readonly record struct Answer<T>(HttpStatusCode StatusCode, T? Body, k8s.Models.V1Status? Status, TimeSpan? RetryAfter)
     {

@@ -1,4 +1,6 @@
-using k8s;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -25,19 +27,18 @@ public sealed partial class WhereaboutsClient
     {
         Connection = connection ?? throw new ArgumentNullException(nameof(connection));
         _logger = logger ?? NullLogger.Instance;
-        WhereaboutsJson.EnsureRegistered();
     }
 
     public KubernetesConnection Connection { get; }
 
     public Task<IPPool?> GetPoolAsync(string @namespace, string name, CancellationToken cancellationToken) =>
-        GetAsync<IPPool>(WhereaboutsApi.IPPools, @namespace, name, cancellationToken);
+        GetAsync(WhereaboutsApi.IPPools, @namespace, name, WhereaboutsJsonContext.Default.IPPool, cancellationToken);
 
     /// <summary>Creates an empty pool; null when it already exists (a racing creator).</summary>
     public async Task<IPPool?> CreatePoolAsync(string @namespace, PoolKey key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var created = await CreateAsync(WhereaboutsApi.IPPools, @namespace, CrdConversion.NewPool(key), cancellationToken);
+        var created = await CreateAsync(WhereaboutsApi.IPPools, @namespace, CrdConversion.NewPool(key), WhereaboutsJsonContext.Default.IPPool, cancellationToken);
         if (created is not null)
         {
             LogPoolCreated(_logger, key.Name, key.Range, @namespace);
@@ -62,11 +63,12 @@ public sealed partial class WhereaboutsClient
         var replaceMap = snapshot.Allocations.Count == 0 && snapshot.UnreadableKeys.Count == 0;
         var text = PoolPatch.Build(snapshot.Version, change, replaceMap);
         PoolObjectSize.EnsureRequestWithinLimit(request.ToString(), text);
-        var patch = new V1Patch(text, V1Patch.PatchType.JsonPatch);
         var result = await Connection.SendAsync(
             request,
-            (k, ct) => k.CustomObjects.PatchNamespacedCustomObjectWithHttpMessagesAsync<IPPool>(
-                patch, WhereaboutsApi.Group, WhereaboutsApi.Version, @namespace, WhereaboutsApi.IPPools, name, cancellationToken: ct),
+            HttpMethod.Patch,
+            ObjectPath(WhereaboutsApi.IPPools, @namespace, name),
+            WhereaboutsJsonContext.Default.IPPool,
+            () => new StringContent(text, System.Text.Encoding.UTF8, "application/json-patch+json"),
             cancellationToken);
         if (result.IsSuccess)
         {
@@ -91,19 +93,21 @@ public sealed partial class WhereaboutsClient
     }
 
     public Task<IReadOnlyList<IPPool>> ListPoolsAsync(string? @namespace, CancellationToken cancellationToken) =>
-        ListAsync<IPPoolList, IPPool>(WhereaboutsApi.IPPools, @namespace, PageSize, paginate: true, cancellationToken);
+        ListAsync<IPPoolList, IPPool>(WhereaboutsApi.IPPools, @namespace, PageSize, paginate: true, WhereaboutsJsonContext.Default.IPPoolList, cancellationToken);
 
     /// <summary>Lists at most one pool: the cheapest request that proves the server is reachable and we may read pools.</summary>
     public Task ProbeAsync(string @namespace, CancellationToken cancellationToken) =>
-        ListAsync<IPPoolList, IPPool>(WhereaboutsApi.IPPools, @namespace, 1, paginate: false, cancellationToken);
+        ListAsync<IPPoolList, IPPool>(WhereaboutsApi.IPPools, @namespace, 1, paginate: false, WhereaboutsJsonContext.Default.IPPoolList, cancellationToken);
 
     public Task<OverlappingRangeIPReservation?> GetReservationAsync(string @namespace, string name, CancellationToken cancellationToken) =>
-        GetAsync<OverlappingRangeIPReservation>(WhereaboutsApi.OverlappingRangeIPReservations, @namespace, name, cancellationToken);
+        GetAsync(WhereaboutsApi.OverlappingRangeIPReservations, @namespace, name, WhereaboutsJsonContext.Default.OverlappingRangeIPReservation, cancellationToken);
 
     /// <summary>Creates the reservation; null when the name is already taken.</summary>
     public Task<OverlappingRangeIPReservation?> CreateReservationAsync(
         string @namespace, string name, AllocationOwner owner, CancellationToken cancellationToken) =>
-        CreateAsync(WhereaboutsApi.OverlappingRangeIPReservations, @namespace, CrdConversion.NewReservation(name, owner), cancellationToken);
+        CreateAsync(
+            WhereaboutsApi.OverlappingRangeIPReservations, @namespace, CrdConversion.NewReservation(name, owner),
+            WhereaboutsJsonContext.Default.OverlappingRangeIPReservation, cancellationToken);
 
     /// <summary>
     /// Deletes the reservation only if it is still the incarnation and version that was read (delete preconditions).
@@ -113,15 +117,13 @@ public sealed partial class WhereaboutsClient
     {
         ArgumentNullException.ThrowIfNull(reservation);
         var request = Request("delete", WhereaboutsApi.OverlappingRangeIPReservations, @namespace, reservation.Name);
-        var options = new V1DeleteOptions
-        {
-            Preconditions = new V1Preconditions { ResourceVersion = reservation.Version, Uid = reservation.Uid },
-        };
+        var options = DeleteOptions(reservation.Uid, reservation.Version);
         var result = await Connection.SendAsync(
             request,
-            (k, ct) => k.CustomObjects.DeleteNamespacedCustomObjectWithHttpMessagesAsync<System.Text.Json.JsonElement>(
-                WhereaboutsApi.Group, WhereaboutsApi.Version, @namespace, WhereaboutsApi.OverlappingRangeIPReservations, reservation.Name,
-                body: options, cancellationToken: ct),
+            HttpMethod.Delete,
+            ObjectPath(WhereaboutsApi.OverlappingRangeIPReservations, @namespace, reservation.Name),
+            WhereaboutsJsonContext.Default.JsonElement,
+            () => new StringContent(options, System.Text.Encoding.UTF8, "application/json"),
             cancellationToken);
         if (result.IsNotFound || result.IsConflict)
         {
@@ -134,10 +136,20 @@ public sealed partial class WhereaboutsClient
 
     public Task<IReadOnlyList<OverlappingRangeIPReservation>> ListReservationsAsync(string? @namespace, CancellationToken cancellationToken) =>
         ListAsync<OverlappingRangeIPReservationList, OverlappingRangeIPReservation>(
-            WhereaboutsApi.OverlappingRangeIPReservations, @namespace, PageSize, paginate: true, cancellationToken);
+            WhereaboutsApi.OverlappingRangeIPReservations, @namespace, PageSize, paginate: true,
+            WhereaboutsJsonContext.Default.OverlappingRangeIPReservationList, cancellationToken);
 
     public Task<IReadOnlyList<NodeSlicePool>> ListNodeSlicePoolsAsync(string? @namespace, CancellationToken cancellationToken) =>
-        ListAsync<NodeSlicePoolList, NodeSlicePool>(WhereaboutsApi.NodeSlicePools, @namespace, PageSize, paginate: true, cancellationToken);
+        ListAsync<NodeSlicePoolList, NodeSlicePool>(WhereaboutsApi.NodeSlicePools, @namespace, PageSize, paginate: true, WhereaboutsJsonContext.Default.NodeSlicePoolList, cancellationToken);
+
+    /// <summary>Where a pod runs; null when it does not exist. Reads only the fields the plugin needs.</summary>
+    public async Task<PodPlacement?> GetPodPlacementAsync(string @namespace, string name, CancellationToken cancellationToken)
+    {
+        var request = new KubeRequest("get", "pods", string.Empty, @namespace, name);
+        var path = $"api/v1/namespaces/{Uri.EscapeDataString(@namespace)}/pods/{Uri.EscapeDataString(name)}";
+        var result = await Connection.SendAsync(request, HttpMethod.Get, path, WhereaboutsJsonContext.Default.PodPlacement, null, cancellationToken);
+        return result.IsNotFound ? null : Body(result, request);
+    }
 
     public async Task<V1Pod?> GetPodAsync(string @namespace, string name, CancellationToken cancellationToken)
     {
@@ -149,49 +161,41 @@ public sealed partial class WhereaboutsClient
         return result.IsNotFound ? null : Body(result, request);
     }
 
-    private async Task<T?> GetAsync<T>(string plural, string @namespace, string name, CancellationToken cancellationToken)
+    private async Task<T?> GetAsync<T>(string plural, string @namespace, string name, JsonTypeInfo<T> type, CancellationToken cancellationToken)
         where T : WhereaboutsObject
     {
         var request = Request("get", plural, @namespace, name);
-        var result = await Connection.SendAsync(
-            request,
-            (k, ct) => k.CustomObjects.GetNamespacedCustomObjectWithHttpMessagesAsync<T>(
-                WhereaboutsApi.Group, WhereaboutsApi.Version, @namespace, plural, name, cancellationToken: ct),
-            cancellationToken);
+        var result = await Connection.SendAsync(request, HttpMethod.Get, ObjectPath(plural, @namespace, name), type, null, cancellationToken);
         return result.IsNotFound ? null : Body(result, request);
     }
 
-    /// <summary>Creates <paramref name="body"/>; null when its name is taken (409 AlreadyExists).</summary>
-    private async Task<T?> CreateAsync<T>(string plural, string @namespace, T body, CancellationToken cancellationToken)
+    private async Task<T?> CreateAsync<T>(string plural, string @namespace, T body, JsonTypeInfo<T> type, CancellationToken cancellationToken)
         where T : WhereaboutsObject
     {
         var request = Request("create", plural, @namespace, body.Metadata.Name);
+        var json = JsonSerializer.SerializeToUtf8Bytes(body, type);
         var result = await Connection.SendAsync(
             request,
-            (k, ct) => k.CustomObjects.CreateNamespacedCustomObjectWithHttpMessagesAsync<T>(
-                body, WhereaboutsApi.Group, WhereaboutsApi.Version, @namespace, plural, cancellationToken: ct),
+            HttpMethod.Post,
+            CollectionPath(plural, @namespace),
+            type,
+            () => new ByteArrayContent(json) { Headers = { ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") } },
             cancellationToken);
         return result.IsConflict ? null : Body(result, request);
     }
 
     private async Task<IReadOnlyList<TItem>> ListAsync<TList, TItem>(
-        string plural, string? @namespace, int limit, bool paginate, CancellationToken cancellationToken)
-        where TList : IItems<TItem>, IKubernetesObject<V1ListMeta>
+        string plural, string? @namespace, int limit, bool paginate, JsonTypeInfo<TList> type, CancellationToken cancellationToken)
+        where TList : WhereaboutsList<TItem>
     {
         var request = Request("list", plural, @namespace, null);
         var items = new List<TItem>();
         string? continueToken = null;
         do
         {
-            var token = continueToken;
-            var result = await Connection.SendAsync(
-                request,
-                (k, ct) => @namespace is null
-                    ? k.CustomObjects.ListCustomObjectForAllNamespacesWithHttpMessagesAsync<TList>(
-                        WhereaboutsApi.Group, WhereaboutsApi.Version, plural, continueParameter: token, limit: limit, cancellationToken: ct)
-                    : k.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync<TList>(
-                        WhereaboutsApi.Group, WhereaboutsApi.Version, @namespace, plural, continueParameter: token, limit: limit, cancellationToken: ct),
-                cancellationToken);
+            var query = string.Create(CultureInfo.InvariantCulture, $"?limit={limit}")
+                + (continueToken is null ? string.Empty : "&continue=" + Uri.EscapeDataString(continueToken));
+            var result = await Connection.SendAsync(request, HttpMethod.Get, CollectionPath(plural, @namespace) + query, type, null, cancellationToken);
             if (!result.IsSuccess)
             {
                 throw KubeErrors.ForStatus(result.StatusCode, result.Status, null, request, Connection.Server);
@@ -218,6 +222,37 @@ public sealed partial class WhereaboutsClient
 
     private static KubeRequest Request(string verb, string plural, string? @namespace, string? name) =>
         new(verb, plural, WhereaboutsApi.Group, @namespace, name);
+
+    private static string CollectionPath(string plural, string? @namespace) =>
+        @namespace is null
+            ? $"apis/{WhereaboutsApi.Group}/{WhereaboutsApi.Version}/{plural}"
+            : $"apis/{WhereaboutsApi.Group}/{WhereaboutsApi.Version}/namespaces/{Uri.EscapeDataString(@namespace)}/{plural}";
+
+    private static string ObjectPath(string plural, string @namespace, string name) =>
+        CollectionPath(plural, @namespace) + "/" + Uri.EscapeDataString(name);
+
+    /// <summary>DeleteOptions whose preconditions make the delete apply only to the object that was read.</summary>
+    private static string DeleteOptions(string? uid, string resourceVersion)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("kind", "DeleteOptions");
+            json.WriteString("apiVersion", "v1");
+            json.WriteStartObject("preconditions");
+            if (uid is not null)
+            {
+                json.WriteString("uid", uid);
+            }
+
+            json.WriteString("resourceVersion", resourceVersion);
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 
     [LoggerMessage(EventId = 210, Level = LogLevel.Information, Message = "created IPPool {Name} for range {Range} in namespace {Namespace}")]
     private static partial void LogPoolCreated(ILogger logger, string name, Cidr range, string @namespace);
