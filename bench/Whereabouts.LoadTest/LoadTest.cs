@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Whereabouts.Testing.KubeApi;
+
+namespace Whereabouts.LoadTest;
+
+/// <summary>
+/// Spiderpool's IPAM benchmark reduced to the IPAM: every pod's ADD at once (bounded per node), each a real plugin
+/// process on the Kubernetes datastore of the API test server; then every DEL; then every ADD again with new sandboxes.
+/// </summary>
+internal static class LoadTest
+{
+    private const string Namespace = "kube-system";
+
+    public static async Task<int> RunAsync(LoadTestOptions options)
+    {
+        var plugin = options.Plugin ?? FindPlugin();
+        if (plugin is null || !File.Exists(plugin))
+        {
+            await Console.Error.WriteLineAsync($"the plugin {plugin ?? "artifacts/bin/whereabouts"} does not exist: run ./build.sh plugin, or pass --plugin");
+            return 2;
+        }
+
+        var directory = Directory.CreateTempSubdirectory("wb-loadtest-");
+        try
+        {
+            await using var server = await KubeApiServer.StartAsync(new KubeApiServerOptions());
+            server.Faults.SetWriteLatency(TimeSpan.FromMilliseconds(options.WriteLatencyMs));
+            var kubeconfig = server.WriteKubeconfig(Path.Combine(directory.FullName, "whereabouts.kubeconfig"), Namespace);
+            var range = LoadRange.For(options.Pods);
+            var runner = new RoundRunner(server, new PluginProcess(plugin, range.Config(kubeconfig)), options.PerNode);
+            Console.WriteLine(Header(options, plugin, range));
+
+            var create = await runner.RunAsync("create", Calls("ADD", 1, options));
+            create = create with { Check = PoolCheck.Run(server.Store, Namespace, range.PoolName, create.Calls) };
+            await Console.Error.WriteLineAsync($"create: {create.Elapsed.TotalSeconds:0.0} s, {create.Failures.Count} failed");
+            var delete = await runner.RunAsync("delete", Calls("DEL", 1, options));
+            delete = delete with { Check = PoolCheck.Run(server.Store, Namespace, range.PoolName, []) };
+            await Console.Error.WriteLineAsync($"delete: {delete.Elapsed.TotalSeconds:0.0} s, {delete.Failures.Count} failed");
+            var recreate = await runner.RunAsync("re-create", Calls("ADD", 2, options));
+            recreate = recreate with { Check = PoolCheck.Run(server.Store, Namespace, range.PoolName, recreate.Calls) };
+
+            RoundResult[] rounds = [create, delete, recreate];
+            Console.WriteLine(ReportTable.Render(rounds));
+            var ok = rounds.All(static r => r.Failures.Count == 0 && r.Check!.IsClean) && delete.Check!.Allocations == 0 && delete.Check.Reservations == 0;
+            Console.WriteLine(ok ? "PASS: every call succeeded, no address twice, every allocation with its reservation" : "FAIL");
+            return ok ? 0 : 1;
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>One call per pod; pods are spread round-robin over the nodes; each generation has new container IDs.</summary>
+    private static List<PodCall> Calls(string command, int generation, LoadTestOptions options) =>
+        [.. Enumerable.Range(0, options.Pods).Select(i => new PodCall(command, ContainerId(generation, i), $"pod-{i}", $"node-{i % options.Nodes}"))];
+
+    /// <summary>A 64-hex-digit ID, like a runtime's sandbox IDs.</summary>
+    private static string ContainerId(int generation, int pod) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"sandbox-{generation}-{pod}")));
+
+    private static string Header(LoadTestOptions options, string plugin, LoadRange range)
+    {
+        var model = File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(static l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
+            : null;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"""
+            whereabouts load test  {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss} UTC  {model ?? "unknown CPU"} x {Environment.ProcessorCount}
+            plugin {plugin} ({new FileInfo(plugin).Length / 1024} KiB)
+            {options.Pods} pods on {options.Nodes} nodes, at most {options.PerNode} calls in flight per node; range {range.Subnet} usable {range.Start}-{range.End} ({options.Pods} addresses); {options.WriteLatencyMs} ms per API write
+
+            """);
+    }
+
+    private static string? FindPlugin()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Whereabouts.slnx")))
+            {
+                return Path.Combine(directory.FullName, "artifacts", "bin", "whereabouts");
+            }
+        }
+
+        return null;
+    }
+}
