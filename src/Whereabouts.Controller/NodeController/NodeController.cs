@@ -111,7 +111,7 @@ internal sealed partial class NodeController
             }
             catch (StoreUnavailableException ex) when (!cancellationToken.IsCancellationRequested)
             {
-                _health.NotWatching("the pod watch broke: " + ex.Message);
+                _health.NotWatching(ex.Message);
                 LogWatchBroke(_logger, ex.Message);
                 await Task.Delay(_settings.WatchRetry.DelayAfter(++failures), _time, cancellationToken);
             }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using k8s.Models;
+using Whereabouts.Core.Naming;
 
 namespace Whereabouts.Controller.NodeController;
 
@@ -110,16 +111,11 @@ internal static class PodNetworks
         return value.Length > 0;
     }
 
+    /// <summary>The reference a name stands for; null when it cannot name an object (so no request is made for it).</summary>
     private static NetworkRef? Qualify(string name, string podNamespace)
     {
         var slash = name.IndexOf('/', StringComparison.Ordinal);
-        if (slash < 0)
-        {
-            return name.Length == 0 ? null : new NetworkRef(podNamespace, name);
-        }
-
-        return slash == 0 || slash == name.Length - 1 || name.IndexOf('/', slash + 1) >= 0
-            ? null
-            : new NetworkRef(name[..slash], name[(slash + 1)..]);
+        var network = slash < 0 ? new NetworkRef(podNamespace, name) : new NetworkRef(name[..slash], name[(slash + 1)..]);
+        return Dns1123.IsSubdomain(network.Namespace) && Dns1123.IsSubdomain(network.Name) ? network : null;
     }
 }

@@ -156,7 +156,7 @@ internal sealed partial class ReconcilePass
         IReadOnlyList<IPPool> fresh;
         try
         {
-            fresh = await _client.ListPoolsAsync(_settings.Namespace, cancellationToken);
+            fresh = await _settings.Retry.RunAsync(ct => _client.ListPoolsAsync(_settings.Namespace, ct), _time, cancellationToken);
         }
         catch (Exception ex) when (ex is StoreUnavailableException or StoreDataException)
         {

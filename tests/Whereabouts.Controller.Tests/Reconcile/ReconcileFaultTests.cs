@@ -91,7 +91,7 @@ public sealed class ReconcileFaultTests : IAsyncLifetime
     [Fact]
     public async Task RunAsync_OutageBetweenSnapshotAndWrite_WaitsItOutAndReleases()
     {
-        _cluster.Faults.SetWriteLatency(TimeSpan.FromMilliseconds(300));
+        _cluster.Faults.SetWriteLatency(TimeSpan.FromSeconds(1));
         var pass = _cluster.ReconcileAsync(
             TestCluster.Fast() with { Retry = new Whereabouts.Controller.Reconcile.RetryPolicy(20, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200)) },
             requestTimeout: TimeSpan.FromSeconds(2));

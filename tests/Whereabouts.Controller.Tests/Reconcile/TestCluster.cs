@@ -18,6 +18,9 @@ internal sealed class TestCluster : IAsyncDisposable
     public const string Namespace = "kube-system";
     public const string ServiceAccountToken = "whereabouts-service-account-token";
 
+    /// <summary>A user that may do nothing at all.</summary>
+    public const string RestrictedToken = "restricted-token";
+
     private readonly List<KubernetesConnection> _connections = [];
 
     private TestCluster(KubeApiServer server, FakeTimeProvider serverClock, string directory)
@@ -56,6 +59,7 @@ internal sealed class TestCluster : IAsyncDisposable
                     Users = new Dictionary<string, KubeApiUser>
                     {
                         [ServiceAccountToken] = new("system:serviceaccount:kube-system:whereabouts", ChartRbac.Rules(Namespace)),
+                        [RestrictedToken] = new("restricted", []),
                     },
                 },
                 TestContext.Current.CancellationToken);
@@ -72,6 +76,9 @@ internal sealed class TestCluster : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>Writes another kubeconfig for this server with <paramref name="token"/>.</summary>
+    public string WriteKubeconfig(string fileName, string token) => Server.WriteKubeconfig(Path.Join(Directory, fileName), Namespace, token);
 
     /// <summary>From now on, objects are created with the real current time.</summary>
     public void Young() => ServerClock.SetUtcNow(DateTimeOffset.UtcNow);
