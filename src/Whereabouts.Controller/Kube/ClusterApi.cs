@@ -17,8 +17,6 @@ internal sealed class ClusterApi(KubernetesConnection connection)
 
     private const int PageSize = 500;
 
-    public KubernetesConnection Connection => connection;
-
     /// <summary>
     /// Lists pods in all namespaces, every page, optionally narrowed by a field selector. Either the whole list comes
     /// back or an exception: a partial list would make live pods look deleted.

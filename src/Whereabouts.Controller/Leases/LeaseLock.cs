@@ -79,9 +79,6 @@ internal sealed class LeaseLock
         return await ReplaceAsync(current, cancellationToken);
     }
 
-    /// <summary>The holder written in the Lease now, if any (for messages).</summary>
-    public async Task<string?> HolderAsync(CancellationToken cancellationToken) => (await GetAsync(cancellationToken))?.Spec?.HolderIdentity;
-
     private int DurationSeconds => Math.Max(1, (int)Math.Ceiling(Duration.TotalSeconds));
 
     private static DateTimeOffset Utc(DateTime time) => new(DateTime.SpecifyKind(time, DateTimeKind.Utc));

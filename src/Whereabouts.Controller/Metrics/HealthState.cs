@@ -2,7 +2,7 @@ namespace Whereabouts.Controller.Metrics;
 
 /// <summary>
 /// Whether the pod watch works: healthy once a list succeeded and the watch was opened, and as long as the watch is
-/// open or was last working less than <see cref="Grace"/> ago (a reconnect after a dropped connection or an API
+/// open or was last working less than the grace period ago (a reconnect after a dropped connection or an API
 /// server restart is not a reason to restart the controller).
 /// </summary>
 internal sealed class HealthState(TimeProvider time, TimeSpan grace)
@@ -11,8 +11,6 @@ internal sealed class HealthState(TimeProvider time, TimeSpan grace)
     private DateTimeOffset? _lastWorking;
     private bool _watching;
     private string _problem = "the pod watch has not started yet";
-
-    public TimeSpan Grace => grace;
 
     /// <summary>The watch was opened, or delivered an event.</summary>
     public void Watching()

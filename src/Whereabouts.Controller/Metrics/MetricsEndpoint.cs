@@ -65,6 +65,10 @@ internal sealed partial class MetricsEndpoint : IAsyncDisposable
             {
                 await HandleAsync(context);
             }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                // Stopping in the middle of an answer.
+            }
             catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException)
             {
                 LogAnswerFailed(_logger, context.Request.Url?.AbsolutePath ?? "?", ex.Message);

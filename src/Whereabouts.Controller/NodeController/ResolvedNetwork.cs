@@ -6,7 +6,4 @@ namespace Whereabouts.Controller.NodeController;
 /// <param name="Network">The definition asked for.</param>
 /// <param name="Config">Its whereabouts IPAM configuration; null when it has none.</param>
 /// <param name="Problem">Why it could not be used: missing, or a configuration that cannot be read. Null when it is fine or not whereabouts.</param>
-internal sealed record ResolvedNetwork(NetworkRef Network, IpamConfig? Config, string? Problem)
-{
-    public bool IsWhereabouts => Config is not null;
-}
+internal sealed record ResolvedNetwork(NetworkRef Network, IpamConfig? Config, string? Problem);

@@ -29,8 +29,6 @@ internal sealed partial class SeenPods
         _logger = logger;
     }
 
-    public string? Path => _path;
-
     public IReadOnlyList<TrackedPod> All
     {
         get
