@@ -20,5 +20,13 @@ public sealed record IpamOptions
 
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// After this many lost races in one allocation (the address it chose was claimed by another pod first), aim at a
+    /// random address among the 32 lowest free ones instead of the lowest. 0 (the default) always takes the lowest,
+    /// which suits a local datastore where a collision costs little; the plugin uses 2 for the Kubernetes datastore,
+    /// where every collision costs round trips and a thousand pods starting at once would otherwise queue up.
+    /// </summary>
+    public int SpreadAfterCollisions { get; init; }
+
     public static IpamOptions Default { get; } = new();
 }

@@ -16,6 +16,9 @@ namespace Whereabouts.Ipam;
 /// </summary>
 public sealed partial class IpamService
 {
+    /// <summary>After repeated collisions, an ADD picks among this many of the lowest free addresses.</summary>
+    private const int SpreadWindow = 32;
+
     private readonly IIpamStore _store;
     private readonly IpamOptions _options;
     private readonly TimeProvider _time;
@@ -194,6 +197,12 @@ public sealed partial class IpamService
         var heldIsNew = false;
         Exception? lastError = null;
 
+        // Every ADD racing for a pool first aims at its lowest free address. Where collisions are expensive (a remote
+        // datastore), an ADD that has lost enough races aims at a random address among the lowest few instead, so the
+        // losers spread out rather than collide again and again (IpamOptions.SpreadAfterCollisions).
+        var collisions = 0;
+        Ip? lastChoice = null;
+
         try
         {
             while (true)
@@ -202,10 +211,20 @@ public sealed partial class IpamService
                 {
                     var snapshot = await _store.Pools.GetOrCreateAsync(key, cancellationToken);
                     LogUnreadableKeys(snapshot);
-                    var plan = PoolPlanner.Assign(range, snapshot.Base, snapshot.Allocations, owner, requested, takenElsewhere);
+                    if (lastChoice is { } previous && HeldByOther(snapshot, previous, owner))
+                    {
+                        collisions++;
+                    }
+
+                    var spread = _options.SpreadAfterCollisions > 0 && collisions >= _options.SpreadAfterCollisions;
+                    var skip = spread ? Random.Shared.Next(SpreadWindow) : 0;
+                    var plan = PoolPlanner.Assign(range, snapshot.Base, snapshot.Allocations, owner, requested, takenElsewhere, skip);
                     var ip = plan.Address ?? default;
+                    lastChoice = plan.Address;
                     switch (plan.Outcome)
                     {
+                        case AssignOutcome.Exhausted when await ForgetReleasedClaimsAsync(config, owner, takenElsewhere, cancellationToken):
+                            continue;
                         case AssignOutcome.Exhausted:
                             throw new PoolExhaustedException($"no free address in range {range.Describe()}: all {range.FreeCount} usable addresses are allocated (pool {key.Name})");
                         case AssignOutcome.RequestedNotAllowed:
@@ -235,6 +254,7 @@ public sealed partial class IpamService
 
                                 LogTakenElsewhere(_logger, ip, claim.Reservation.PodRef, key.Name);
                                 takenElsewhere.Add(ip);
+                                collisions++;
                                 continue;
                             }
 
@@ -292,6 +312,29 @@ public sealed partial class IpamService
         }
     }
 
+    /// <summary>
+    /// The range looked full, but partly because of addresses this call saw claimed by other pods, and such a claim
+    /// may since have been withdrawn (its ADD lost a race or failed). Forgets the claims that are gone; true when there
+    /// was one, so the range is looked at again instead of reported full.
+    /// </summary>
+    private async Task<bool> ForgetReleasedClaimsAsync(
+        IpamConfig config, AllocationOwner owner, HashSet<Ip> takenElsewhere, CancellationToken cancellationToken)
+    {
+        var forgotten = false;
+        foreach (var ip in takenElsewhere.ToList())
+        {
+            var name = ObjectNames.OverlappingReservation(ip, config.PoolNetworkName);
+            var reservation = await _store.Reservations.GetAsync(name, cancellationToken);
+            if (reservation is null || reservation.IsOwnedBy(owner.PodRef, owner.IfName))
+            {
+                takenElsewhere.Remove(ip);
+                forgotten = true;
+            }
+        }
+
+        return forgotten;
+    }
+
     private static async Task Retry(Backoff backoff, TimeSpan? retryAfter, CancellationToken cancellationToken)
     {
         IpamMetrics.Retries.Add(1);
@@ -341,29 +384,32 @@ public sealed partial class IpamService
         var backoff = new Backoff(_options, _time);
         Exception? lastError = null;
         List<(Ip Address, PoolAllocation Allocation)> removed;
+
+        // A write whose answer was lost may have been applied: its entries are remembered, so that when the next read
+        // shows them gone their reservations are still released (otherwise the retry would find nothing to do).
+        List<(Ip Address, PoolAllocation Allocation)> uncertain = [];
         try
         {
             while (true)
             {
+                List<(Ip Address, PoolAllocation Allocation)> attempted = [];
                 try
                 {
                     var snapshot = await _store.Pools.GetAsync(key, cancellationToken);
-                    if (snapshot is null)
-                    {
-                        return 0;
-                    }
-
-                    var offsets = snapshot.Allocations.Where(a => matches(a.Value)).Select(static a => a.Key).Order().ToList();
+                    var removedEarlier = uncertain.Where(u => !StillHeld(snapshot, u.Address, u.Allocation)).ToList();
+                    var offsets = snapshot?.Allocations.Where(a => matches(a.Value)).Select(static a => a.Key).Order().ToList() ?? [];
                     if (offsets.Count == 0)
                     {
-                        return 0;
+                        removed = removedEarlier;
+                        break;
                     }
 
-                    if (await _store.Pools.TryUpdateAsync(snapshot, PoolChange.Remove(offsets), cancellationToken))
+                    attempted = [.. offsets.Select(o => (PoolPlanner.AddressOf(snapshot!.Base, o), snapshot.Allocations[o]))
+                        .Where(static p => p.Item1 is not null)
+                        .Select(static p => (p.Item1!.Value, p.Item2))];
+                    if (await _store.Pools.TryUpdateAsync(snapshot!, PoolChange.Remove(offsets), cancellationToken))
                     {
-                        removed = [.. offsets.Select(o => (PoolPlanner.AddressOf(snapshot.Base, o), snapshot.Allocations[o]))
-                            .Where(static p => p.Item1 is not null)
-                            .Select(static p => (p.Item1!.Value, p.Item2))];
+                        removed = [.. attempted, .. removedEarlier];
                         break;
                     }
 
@@ -373,6 +419,7 @@ public sealed partial class IpamService
                 catch (StoreUnavailableException ex) when (ex.IsTransient && !cancellationToken.IsCancellationRequested)
                 {
                     lastError = ex;
+                    uncertain = [.. uncertain.Union(attempted)];
                     LogTransient(_logger, key.Name, ex.Message);
                     await Retry(backoff, ex.RetryAfter, cancellationToken);
                 }
@@ -401,6 +448,20 @@ public sealed partial class IpamService
 
         return removed.Count;
     }
+
+    /// <summary>
+    /// True when the pool still holds <paramref name="address"/> for the same pod interface: the entry was not removed,
+    /// or the pod (re-created under its name) got it back, and its reservation must stay.
+    /// </summary>
+    /// <summary>True when another owner took <paramref name="address"/> since this call chose it.</summary>
+    private static bool HeldByOther(PoolSnapshot snapshot, Ip address, AllocationOwner owner) =>
+        address.Family == snapshot.Base.Family && address >= snapshot.Base
+        && snapshot.Allocations.TryGetValue(address.OffsetFrom(snapshot.Base), out var holder) && !owner.Owns(holder);
+
+    private static bool StillHeld(PoolSnapshot? snapshot, Ip address, PoolAllocation allocation) =>
+        snapshot is not null
+        && snapshot.Allocations.Any(a => a.Value.PodRef == allocation.PodRef && a.Value.IfName == allocation.IfName
+            && PoolPlanner.AddressOf(snapshot.Base, a.Key) == address);
 
     private async Task RollBackAsync(IpamConfig config, AllocationOwner owner, List<AllocatedAddress> done)
     {

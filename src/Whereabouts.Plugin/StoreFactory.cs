@@ -20,6 +20,7 @@ internal sealed class StoreFactory(Func<string, string?> getenv, ILogger logger,
             {
                 KubeconfigPath = config.Kubeconfig!,
                 NodeName = NodeName.Resolve(getenv, config.ConfigurationPath),
+                IgnoreSystemTrustStore = true,
             },
             logger),
     };

@@ -72,7 +72,7 @@ internal sealed class WhereaboutsPlugin(PluginLogger logger, IStoreFactory store
             var config = ReadConfig(request, forRelease);
             PluginLog.Invoked(logger, command, request.ContainerId, request.IfName, config.NetworkName, request.Args.K8sPodNamespace, request.Args.K8sPodName);
             await using var store = stores.Open(config);
-            var service = new IpamService(store, logger, options, time);
+            var service = new IpamService(store, logger, OptionsFor(config), time);
             return await verb(config, service);
         }
         catch (Exception ex)
@@ -81,6 +81,10 @@ internal sealed class WhereaboutsPlugin(PluginLogger logger, IStoreFactory store
             throw;
         }
     }
+
+    /// <summary>On the Kubernetes datastore a collision costs round trips: spread out after two (see <see cref="IpamOptions.SpreadAfterCollisions"/>).</summary>
+    private IpamOptions OptionsFor(IpamConfig config) =>
+        config.Datastore == DatastoreKind.Kubernetes ? options with { SpreadAfterCollisions = 2 } : options;
 
     private IpamConfig ReadConfig(CniRequest request, bool forRelease)
     {

@@ -53,6 +53,11 @@ public sealed class KubernetesIpamStore : IIpamStore
 
         logger ??= NullLogger.Instance;
         var connection = KubernetesConnection.Open(options.KubeconfigPath, options.RequestTimeout, logger);
+        if (options.IgnoreSystemTrustStore && connection.PinsAuthority)
+        {
+            SystemTrustStore.Ignore();
+        }
+
         var @namespace = !string.IsNullOrEmpty(options.Namespace) ? options.Namespace
             : !string.IsNullOrEmpty(connection.ContextNamespace) ? connection.ContextNamespace
             : WhereaboutsApi.DefaultNamespace;

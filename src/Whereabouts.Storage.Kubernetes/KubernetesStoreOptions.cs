@@ -14,4 +14,10 @@ public sealed record KubernetesStoreOptions
 
     /// <summary>This node, for <see cref="KubernetesIpamStore.IsLocalAsync"/> (CNI GC); null: nothing is local.</summary>
     public string? NodeName { get; init; }
+
+    /// <summary>
+    /// When the kubeconfig pins its certificate authority, keep the process from loading the host's trust store at all
+    /// (process-wide; for the short-lived plugin, where it is most of an uncontended call's CPU).
+    /// </summary>
+    public bool IgnoreSystemTrustStore { get; init; }
 }

@@ -18,16 +18,24 @@ public static class Allocator
     /// <summary>The lowest free address, or null when every address of the range is reserved or blocked.</summary>
     /// <param name="range">The range to allocate from.</param>
     /// <param name="reserved">Values of reserved addresses of the range's family; values outside the range are ignored, duplicates are fine.</param>
-    public static Ip? FindLowestFree(AllocationRange range, ReadOnlySpan<UInt128> reserved)
+    public static Ip? FindLowestFree(AllocationRange range, ReadOnlySpan<UInt128> reserved) => FindFree(range, reserved, 0);
+
+    /// <summary>
+    /// The free address after skipping the <paramref name="skip"/> lowest ones (or the highest free address when there
+    /// are fewer), or null when none is free. Writers that collided on the lowest address spread out this way instead of
+    /// all racing for the next one.
+    /// </summary>
+    public static Ip? FindFree(AllocationRange range, ReadOnlySpan<UInt128> reserved, int skip)
     {
         ArgumentNullException.ThrowIfNull(range);
+        ArgumentOutOfRangeException.ThrowIfNegative(skip);
         var total = range.FreeCount;
         if (total == UInt128.Zero)
         {
             return null;
         }
 
-        var candidates = (UInt128)(uint)reserved.Length + 1;
+        var candidates = (UInt128)(uint)reserved.Length + 1 + (uint)skip;
         var width = (int)(total < candidates ? total : candidates);
         var bits = new ulong[(width + 63) / 64];
         foreach (var value in reserved)
@@ -39,23 +47,30 @@ public static class Allocator
             }
         }
 
+        var found = -1;
+        var toSkip = skip;
         for (var word = 0; word < bits.Length; word++)
         {
-            if (bits[word] == ulong.MaxValue)
+            var free = ~bits[word];
+            while (free != 0)
             {
-                continue;
-            }
+                var rank = (word << 6) + BitOperations.TrailingZeroCount(free);
+                if (rank >= width)
+                {
+                    break;
+                }
 
-            var rank = (word << 6) + BitOperations.TrailingZeroCount(~bits[word]);
-            if (rank >= width)
-            {
-                break;
-            }
+                found = rank;
+                if (toSkip-- == 0)
+                {
+                    return new Ip(range.AddressOfRank((UInt128)(uint)rank), range.Family);
+                }
 
-            return new Ip(range.AddressOfRank((UInt128)(uint)rank), range.Family);
+                free &= free - 1;
+            }
         }
 
-        return null;
+        return found < 0 ? null : new Ip(range.AddressOfRank((UInt128)(uint)found), range.Family);
     }
 
     /// <inheritdoc cref="FindLowestFree(AllocationRange, ReadOnlySpan{UInt128})"/>

@@ -15,13 +15,15 @@ public static class PoolPlanner
     /// <param name="owner">Who asks.</param>
     /// <param name="requested">A specific address asked for (CNI_ARGS <c>IP=</c> or the <c>ips</c> capability).</param>
     /// <param name="takenElsewhere">Addresses held by other pods in overlapping pools.</param>
+    /// <param name="skip">How many of the lowest free addresses to pass over (0: the lowest); see <see cref="Allocator.FindFree"/>.</param>
     public static AssignPlan Assign(
         AllocationRange range,
         Ip poolBase,
         IReadOnlyDictionary<UInt128, PoolAllocation> allocations,
         AllocationOwner owner,
         Ip? requested = null,
-        IReadOnlyCollection<Ip>? takenElsewhere = null)
+        IReadOnlyCollection<Ip>? takenElsewhere = null,
+        int skip = 0)
     {
         ArgumentNullException.ThrowIfNull(range);
         ArgumentNullException.ThrowIfNull(allocations);
@@ -69,7 +71,7 @@ public static class PoolPlanner
             }
         }
 
-        if (Allocator.FindLowestFree(range, reserved.AsSpan(0, count)) is not { } chosen)
+        if (Allocator.FindFree(range, reserved.AsSpan(0, count), skip) is not { } chosen)
         {
             return new AssignPlan(AssignOutcome.Exhausted, null, PoolChange.None);
         }

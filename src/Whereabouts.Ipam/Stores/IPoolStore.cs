@@ -12,8 +12,9 @@ public interface IPoolStore
     Task<PoolSnapshot?> GetAsync(PoolKey key, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Applies <paramref name="change"/> only if the pool is still at <paramref name="snapshot"/>'s version.
-    /// Returns false on a conflict (the pool moved); the caller re-reads and decides again.
+    /// Applies <paramref name="change"/> only if every entry it touches still holds what <paramref name="snapshot"/> read
+    /// (a store may instead require the whole pool to be at <paramref name="snapshot"/>'s version, which is stricter).
+    /// Returns false on a conflict; the caller re-reads and decides again.
     /// </summary>
     Task<bool> TryUpdateAsync(PoolSnapshot snapshot, PoolChange change, CancellationToken cancellationToken);
 }

@@ -53,6 +53,9 @@ public sealed partial class KubernetesConnection : IDisposable
     /// <summary>The limit for each single request.</summary>
     public TimeSpan RequestTimeout { get; }
 
+    /// <summary>True when the server certificate is checked against the kubeconfig's own authorities only.</summary>
+    public bool PinsAuthority => Volatile.Read(ref _current).Config is { SkipTlsVerify: false, SslCaCerts.Count: > 0 };
+
     /// <summary>The API server's base address.</summary>
     public Uri Server => Volatile.Read(ref _current).Server;
 

@@ -48,8 +48,8 @@ public sealed partial class WhereaboutsClient
     }
 
     /// <summary>
-    /// Applies <paramref name="change"/> to the pool only if it is still at <paramref name="snapshot"/>'s version.
-    /// False when the pool moved or was deleted.
+    /// Applies <paramref name="change"/> to the pool only if every entry it touches still holds what
+    /// <paramref name="snapshot"/> read (see <see cref="PoolPatch"/>). False when such an entry moved or the pool was deleted.
     /// </summary>
     /// <exception cref="StoreLimitExceededException">The pool would become too large to store.</exception>
     /// <exception cref="StoreDataException">The server refused the patch for a reason other than a moved pool.</exception>
@@ -61,7 +61,7 @@ public sealed partial class WhereaboutsClient
         var name = snapshot.Key.Name;
         var request = Request("patch", WhereaboutsApi.IPPools, @namespace, name);
         var replaceMap = snapshot.Allocations.Count == 0 && snapshot.UnreadableKeys.Count == 0;
-        var text = PoolPatch.Build(snapshot.Version, change, replaceMap);
+        var text = PoolPatch.Build(snapshot.Version, snapshot.Allocations, change, replaceMap);
         PoolObjectSize.EnsureRequestWithinLimit(request.ToString(), text);
         var result = await Connection.SendAsync(
             request,
