@@ -203,6 +203,10 @@ public sealed partial class IpamService
         var collisions = 0;
         Ip? lastChoice = null;
 
+        // Reservation creates whose answer was lost may have happened; whatever this call does not end up holding is
+        // withdrawn at the end.
+        var uncertainClaims = new HashSet<string>();
+
         try
         {
             while (true)
@@ -244,7 +248,17 @@ public sealed partial class IpamService
                             }
 
                             held = null;
-                            var claim = await _store.Reservations.TryCreateAsync(name, owner, cancellationToken);
+                            ReservationClaim claim;
+                            try
+                            {
+                                claim = await _store.Reservations.TryCreateAsync(name, owner, cancellationToken);
+                            }
+                            catch (StoreUnavailableException)
+                            {
+                                uncertainClaims.Add(name);
+                                throw;
+                            }
+
                             if (!claim.Created && !claim.Reservation.IsOwnedBy(owner.PodRef, owner.IfName))
                             {
                                 if (requested is not null)
@@ -259,7 +273,11 @@ public sealed partial class IpamService
                             }
 
                             held = claim.Reservation;
-                            heldIsNew = claim.Created;
+
+                            // A claim that answers "exists, yours" may be this very call's earlier create whose answer
+                            // was lost, or one of this container's failed attempts: this call owns it then, and withdraws
+                            // it if it moves on.
+                            heldIsNew = claim.Created || claim.Reservation.ContainerId == owner.ContainerId;
                         }
                     }
 
@@ -309,6 +327,9 @@ public sealed partial class IpamService
             {
                 await DeleteReservationAsync(held, CancellationToken.None);
             }
+
+            uncertainClaims.Remove(held?.Name ?? string.Empty);
+            await WithdrawUncertainClaimsAsync(uncertainClaims, owner);
         }
     }
 
@@ -502,6 +523,27 @@ public sealed partial class IpamService
                 if (reservation is not null && reservation.IsOwnedBy(owner.PodRef, owner.IfName))
                 {
                     await WithRetriesAsync(ct => _store.Reservations.DeleteAsync(reservation, ct), name, timeout, linked.Token);
+                }
+            }
+            catch (Exception ex) when (ex is IpamException or OperationCanceledException)
+            {
+                LogReservationLeft(_logger, name, ex.Message);
+            }
+        }
+    }
+
+    /// <summary>Deletes the reservations among <paramref name="names"/> that a lost create of this container made.</summary>
+    private async Task WithdrawUncertainClaimsAsync(HashSet<string> names, AllocationOwner owner)
+    {
+        foreach (var name in names)
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(_options.RollbackTimeout, _time);
+                var reservation = await WithRetriesAsync(ct => _store.Reservations.GetAsync(name, ct), name, timeout, timeout.Token);
+                if (reservation is not null && reservation.IsOwnedBy(owner.PodRef, owner.IfName) && reservation.ContainerId == owner.ContainerId)
+                {
+                    await DeleteReservationAsync(reservation, CancellationToken.None);
                 }
             }
             catch (Exception ex) when (ex is IpamException or OperationCanceledException)

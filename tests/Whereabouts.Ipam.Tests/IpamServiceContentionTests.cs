@@ -128,4 +128,48 @@ public sealed class IpamServiceContentionTests : IAsyncDisposable
         Assert.Equal("renewed", Assert.Single(_store.Held(Config)).Value.ContainerId);
         Assert.NotNull(_store.Reservations.Peek(ip.ToString()));
     }
+
+    [Fact]
+    public async Task AllocateAsync_ClaimAnswerLostThenAddressTaken_WithdrawsTheClaim()
+    {
+        // The reservation for .1 is created but its answer is lost; the retry finds it "exists, yours". Then a rival
+        // takes .1 in the pool, so this ADD moves on and must not leave the .1 reservation behind.
+        _store.FailNextAfterApplying(FakeOperation.CreateReservation, () => new StoreUnavailableException("connection reset"));
+        _store.RaceNextWrite(Services.KeyOf(Config), 1, new PoolAllocation("r", "ns/rival", "net1"));
+        var service = Services.Over(_store);
+
+        Assert.Equal(Ip.Parse("10.0.0.2"), await service.AddAsync(Config, Pods.Pod(1)));
+
+        Assert.Null(_store.Reservations.Peek("10.0.0.1"));
+        Assert.NotNull(_store.Reservations.Peek("10.0.0.2"));
+    }
+
+    [Fact]
+    public async Task AllocateAsync_ClaimAnswerLostAndAnotherAddressChosenOnRetry_WithdrawsTheLostClaim()
+    {
+        // The create of the .1 reservation happens but its answer is lost; before the retry a rival takes .1 in the pool,
+        // so the retry goes straight to .2 and never sees the .1 reservation again.
+        var lost = false;
+        _store.FailNextAfterApplying(FakeOperation.CreateReservation, () =>
+        {
+            lost = true;
+            return new StoreUnavailableException("connection reset");
+        });
+        _store.FaultPolicy = operation =>
+        {
+            if (lost && operation == FakeOperation.GetOrCreatePool)
+            {
+                lost = false;
+                _store.Pools.Apply(Services.KeyOf(Config), PoolChange.Upsert(1, new PoolAllocation("r", "ns/rival", "net1")));
+            }
+
+            return null;
+        };
+        var service = Services.Over(_store);
+
+        Assert.Equal(Ip.Parse("10.0.0.2"), await service.AddAsync(Config, Pods.Pod(1)));
+
+        Assert.Null(_store.Reservations.Peek("10.0.0.1"));
+        Assert.NotNull(_store.Reservations.Peek("10.0.0.2"));
+    }
 }

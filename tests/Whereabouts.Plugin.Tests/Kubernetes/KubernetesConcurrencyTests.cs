@@ -41,16 +41,18 @@ public sealed class KubernetesConcurrencyTests
         cluster.ReportCounters($"{Pods} ADDs on {Nodes} nodes (injected: {conflicts.Triggered} 409s, {lostPatches.Triggered} lost patch answers, {lostClaims.Triggered} lost reservation answers)");
         Assert.True(conflicts.Triggered > 0 && lostPatches.Triggered > 0 && lostClaims.Triggered > 0, "a fault was never injected");
 
-        // Releases race with conflicts too. Lost answers are left out here: a DEL whose pool write committed but whose
-        // answer was lost finds its entry gone on the retry and so never withdraws the reservation (reported, in src/).
-        lostPatches.Dispose();
+        // Releases race with conflicts and lost answers too: a DEL whose pool write committed but whose answer was lost
+        // must still withdraw the reservation when its retry finds the entry gone.
         lostClaims.Dispose();
+        var lostBeforeDels = lostPatches.Triggered;
         cluster.Counters.Reset();
         var dels = await PerNode.RunAsync(Pods, Nodes, PerNodeLimit, (i, node) => KubeCluster.PodAsync("DEL", $"c{i}", $"pod-{i}", config, node));
 
         Assert.All(dels, r => Assert.True(r.ExitCode == 0, r.ToString()));
         Assert.Empty(cluster.Allocations());
         Assert.Empty(cluster.Reservations());
+        Assert.True(lostPatches.Triggered > lostBeforeDels, "no DEL lost an answer");
+        lostPatches.Dispose();
         cluster.ReportCounters($"after {Pods} DELs");
     }
 }
