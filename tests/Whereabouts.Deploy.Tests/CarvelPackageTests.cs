@@ -137,7 +137,7 @@ public sealed class CarvelPackageTests(DeployFixture fixture)
         DefaultRenderTests.AssertNamespaces(render, "kube-system");
         Assert.Equal(3, render.OfKind("CustomResourceDefinition").Count());
         Assert.Equal("*/5 * * * *", (string?)render.CronJob.Spec["schedule"]);
-        DefaultRenderTests.AssertResources(render.DaemonSetPod["containers"]![0]!, "100m", "50Mi", "100m", "50Mi");
+        DefaultRenderTests.AssertResources(render.DaemonSetPod["containers"]![0]!, "100m", "128Mi", "100m", "64Mi");
         var result = ManifestValidator.Validate(render.Yaml);
         Assert.True(result.ExitCode == 0, result.Describe());
     }
@@ -155,17 +155,17 @@ public sealed class CarvelPackageTests(DeployFixture fixture)
               config:
                 schedule: "*/15 * * * *"
                 resources:
-                  requests: {memory: 64Mi}
+                  requests: {memory: 96Mi}
             """);
 
         var render = RenderLikeKappController(userValues);
 
         DefaultRenderTests.AssertNamespaces(render, "whereabouts");
-        DefaultRenderTests.AssertResources(render.DaemonSetPod["containers"]![0]!, "200m", "100Mi", "100m", "50Mi");
+        DefaultRenderTests.AssertResources(render.DaemonSetPod["containers"]![0]!, "200m", "100Mi", "100m", "64Mi");
         Assert.Equal("*/15 * * * *", (string?)render.CronJob.Spec["schedule"]);
         var requests = render.CronJobPod["containers"]![0]!["resources"]!["requests"]!;
         Assert.Equal("100m", (string?)requests["cpu"]);
-        Assert.Equal("64Mi", (string?)requests["memory"]);
+        Assert.Equal("96Mi", (string?)requests["memory"]);
         var result = ManifestValidator.Validate(render.Yaml);
         Assert.True(result.ExitCode == 0, result.Describe());
     }

@@ -90,7 +90,7 @@ public sealed class DefaultRenderTests(DeployFixture fixture)
             Assert.Equal("ghcr.io/whereabouts-dotnet/whereabouts:0.1.0", (string?)container["image"]);
             Assert.Equal("spec.nodeName", (string?)Env(container, "NODENAME")["valueFrom"]!["fieldRef"]!["fieldPath"]);
             Assert.Equal("metadata.namespace", (string?)Env(container, "WHEREABOUTS_NAMESPACE")["valueFrom"]!["fieldRef"]!["fieldPath"]);
-            AssertResources(container, limitsCpu: "100m", limitsMemory: "50Mi", requestsCpu: "100m", requestsMemory: "50Mi");
+            AssertResources(container, limitsCpu: "100m", limitsMemory: "128Mi", requestsCpu: "100m", requestsMemory: "64Mi");
         }
     }
 
@@ -165,7 +165,7 @@ public sealed class DefaultRenderTests(DeployFixture fixture)
         Assert.Equal(["reconcile", "--namespace=$(WHEREABOUTS_NAMESPACE)", "--log-level=verbose"], Strings(container["args"]));
         Assert.Equal("metadata.namespace", (string?)Env(container, "WHEREABOUTS_NAMESPACE")["valueFrom"]!["fieldRef"]!["fieldPath"]);
         Assert.Equal("100m", (string?)container["resources"]!["requests"]!["cpu"]);
-        Assert.Equal("50Mi", (string?)container["resources"]!["requests"]!["memory"]);
+        Assert.Equal("64Mi", (string?)container["resources"]!["requests"]!["memory"]);
         Assert.Null(container["resources"]!["limits"]);
     }
 
