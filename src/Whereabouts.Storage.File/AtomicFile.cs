@@ -26,7 +26,7 @@ internal static class AtomicFile
             throw;
         }
 
-        SyncDirectory(Path.GetDirectoryName(path)!);
+        DirectorySync.Sync(Path.GetDirectoryName(path)!);
     }
 
     /// <summary>Creates <paramref name="path"/> with <paramref name="content"/> only if it does not exist; false when it does.</summary>
@@ -51,7 +51,7 @@ internal static class AtomicFile
             TryDelete(temp);
         }
 
-        SyncDirectory(Path.GetDirectoryName(path)!);
+        DirectorySync.Sync(Path.GetDirectoryName(path)!);
         return true;
     }
 
@@ -82,27 +82,6 @@ internal static class AtomicFile
             {
                 TryDelete(leftover);
             }
-        }
-    }
-
-    public static void SyncDirectory(string directory)
-    {
-        var fd = Posix.Open(directory, Posix.ReadOnly | Posix.Directory | Posix.CloseOnExec);
-        if (fd < 0)
-        {
-            throw new IOException($"cannot open directory {directory} to sync it: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
-        }
-
-        try
-        {
-            if (Posix.Fsync(fd) != 0)
-            {
-                throw new IOException($"cannot sync directory {directory}: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
-            }
-        }
-        finally
-        {
-            Posix.Close(fd);
         }
     }
 

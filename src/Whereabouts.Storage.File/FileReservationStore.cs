@@ -73,7 +73,7 @@ internal sealed class FileReservationStore(string directory, TimeProvider time, 
             Guard(path, () =>
             {
                 System.IO.File.Delete(path);
-                AtomicFile.SyncDirectory(directory);
+                DirectorySync.Sync(directory);
                 return true;
             });
             return true;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Whereabouts.Storage.File;
 
 namespace Whereabouts.Controller.InstallCni;
 
@@ -117,7 +118,7 @@ internal static class AtomicFiles
             throw;
         }
 
-        Posix.SyncDirectory(directory);
+        DirectorySync.Sync(directory);
     }
 
     private static string TemporaryPrefix(string path) => "." + Path.GetFileName(path) + TemporaryMarker;

@@ -1,0 +1,31 @@
+using System.Runtime.InteropServices;
+
+namespace Whereabouts.Storage.File;
+
+/// <summary>
+/// fsync of a directory, which .NET cannot open: it makes a rename or link in it durable across a power loss. Public so
+/// that install-cni's atomic writes share this one implementation.
+/// </summary>
+public static class DirectorySync
+{
+    public static void Sync(string directory)
+    {
+        var fd = Posix.Open(directory, Posix.ReadOnly | Posix.Directory | Posix.CloseOnExec);
+        if (fd < 0)
+        {
+            throw new IOException($"cannot open directory {directory} to sync it: errno {Marshal.GetLastPInvokeError()}");
+        }
+
+        try
+        {
+            if (Posix.Fsync(fd) != 0)
+            {
+                throw new IOException($"cannot sync directory {directory}: errno {Marshal.GetLastPInvokeError()}");
+            }
+        }
+        finally
+        {
+            Posix.Close(fd);
+        }
+    }
+}
