@@ -194,6 +194,7 @@ public sealed partial class IpamService
         var backoff = new Backoff(_options, _time);
         var takenElsewhere = new HashSet<Ip>();
         Reservation? held = null;
+        Ip? heldAddress = null;
         var heldIsNew = false;
         Exception? lastError = null;
 
@@ -220,9 +221,7 @@ public sealed partial class IpamService
                         collisions++;
                     }
 
-                    var spread = _options.SpreadAfterCollisions > 0 && collisions >= _options.SpreadAfterCollisions;
-                    var skip = spread ? Random.Shared.Next(SpreadWindow) : 0;
-                    var plan = PoolPlanner.Assign(range, snapshot.Base, snapshot.Allocations, owner, requested, takenElsewhere, skip);
+                    var plan = Plan(range, snapshot, owner, requested, takenElsewhere, held is null ? null : heldAddress, collisions);
                     var ip = plan.Address ?? default;
                     lastChoice = plan.Address;
                     switch (plan.Outcome)
@@ -242,9 +241,10 @@ public sealed partial class IpamService
                         var name = ObjectNames.OverlappingReservation(ip, config.PoolNetworkName);
                         if (held?.Name != name)
                         {
-                            if (held is not null && heldIsNew)
+                            if (held is not null && heldIsNew && !await DeleteReservationAsync(held, cancellationToken))
                             {
-                                await DeleteReservationAsync(held, cancellationToken);
+                                // Not gone yet (the store failed, or the deadline came): withdrawn once more at the end.
+                                uncertainClaims.Add(held.Name);
                             }
 
                             held = null;
@@ -253,8 +253,9 @@ public sealed partial class IpamService
                             {
                                 claim = await _store.Reservations.TryCreateAsync(name, owner, cancellationToken);
                             }
-                            catch (StoreUnavailableException)
+                            catch (Exception ex) when (ex is StoreUnavailableException or OperationCanceledException)
                             {
+                                // The create may have reached the store even though its answer did not reach us.
                                 uncertainClaims.Add(name);
                                 throw;
                             }
@@ -273,6 +274,7 @@ public sealed partial class IpamService
                             }
 
                             held = claim.Reservation;
+                            heldAddress = ip;
 
                             // A claim that answers "exists, yours" may be this very call's earlier create whose answer
                             // was lost, or one of this container's failed attempts: this call owns it then, and withdraws
@@ -471,14 +473,37 @@ public sealed partial class IpamService
     }
 
     /// <summary>
-    /// True when the pool still holds <paramref name="address"/> for the same pod interface: the entry was not removed,
-    /// or the pod (re-created under its name) got it back, and its reservation must stay.
+    /// The address this attempt aims at. A cluster-wide reservation this call already holds is kept while the pool
+    /// still has its address free: moving would cost a create and a delete, and the reservation keeps other ADDs off
+    /// it anyway. Otherwise the lowest free address, or, after enough lost races, a random one among the lowest few.
     /// </summary>
+    private AssignPlan Plan(
+        AllocationRange range, PoolSnapshot snapshot, AllocationOwner owner, Ip? requested, HashSet<Ip> takenElsewhere,
+        Ip? held, int collisions)
+    {
+        if (requested is null && held is { } kept && !HeldByOther(snapshot, kept, owner) && !takenElsewhere.Contains(kept))
+        {
+            var keep = PoolPlanner.Assign(range, snapshot.Base, snapshot.Allocations, owner, kept, takenElsewhere);
+            if (keep.Outcome is AssignOutcome.Allocated or AssignOutcome.Reused)
+            {
+                return keep;
+            }
+        }
+
+        var spread = _options.SpreadAfterCollisions > 0 && collisions >= _options.SpreadAfterCollisions;
+        var skip = spread ? Random.Shared.Next(SpreadWindow) : 0;
+        return PoolPlanner.Assign(range, snapshot.Base, snapshot.Allocations, owner, requested, takenElsewhere, skip);
+    }
+
     /// <summary>True when another owner took <paramref name="address"/> since this call chose it.</summary>
     private static bool HeldByOther(PoolSnapshot snapshot, Ip address, AllocationOwner owner) =>
         address.Family == snapshot.Base.Family && address >= snapshot.Base
         && snapshot.Allocations.TryGetValue(address.OffsetFrom(snapshot.Base), out var holder) && !owner.Owns(holder);
 
+    /// <summary>
+    /// True when the pool still holds <paramref name="address"/> for the same pod interface: the entry was not removed,
+    /// or the pod (re-created under its name) got it back, and its reservation must stay.
+    /// </summary>
     private static bool StillHeld(PoolSnapshot? snapshot, Ip address, PoolAllocation allocation) =>
         snapshot is not null
         && snapshot.Allocations.Any(a => a.Value.PodRef == allocation.PodRef && a.Value.IfName == allocation.IfName
@@ -553,7 +578,8 @@ public sealed partial class IpamService
         }
     }
 
-    private async Task DeleteReservationAsync(Reservation reservation, CancellationToken cancellationToken)
+    /// <summary>Deletes a reservation this call made; false when it could not, which has been logged.</summary>
+    private async Task<bool> DeleteReservationAsync(Reservation reservation, CancellationToken cancellationToken)
     {
         try
         {
@@ -562,11 +588,13 @@ public sealed partial class IpamService
             using var timeout = new CancellationTokenSource(_options.RollbackTimeout, _time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
             await WithRetriesAsync(ct => _store.Reservations.DeleteAsync(reservation, ct), reservation.Name, timeout, linked.Token);
+            return true;
         }
         catch (Exception ex) when (ex is IpamException or OperationCanceledException)
         {
             // Left for the reconciler, which frees reservations without an allocation once they are old enough.
             LogReservationLeft(_logger, reservation.Name, ex.Message);
+            return false;
         }
     }
 

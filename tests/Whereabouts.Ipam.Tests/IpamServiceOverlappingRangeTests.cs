@@ -150,6 +150,41 @@ public sealed class IpamServiceOverlappingRangeTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task AllocateAsync_AbandonedReservationCannotBeDeletedInTime_IsWithdrawnWhenTheAddSettles()
+    {
+        // Deletes fail until the second pool write, so the delete made on moving off 10.0.0.1 gives up.
+        var poolWrites = 0;
+        _store.FaultPolicy = operation =>
+        {
+            poolWrites += operation == FakeOperation.UpdatePool ? 1 : 0;
+            return operation == FakeOperation.DeleteReservation && poolWrites < 2 ? new StoreUnavailableException("busy") : null;
+        };
+        _store.RaceNextWrite(Services.KeyOf(Wide), 1, new PoolAllocation("cx", "other/pod", "net1"));
+        var service = Services.Over(_store, Services.Fast with { RollbackTimeout = TimeSpan.FromMilliseconds(50) });
+
+        Assert.Equal(Ip.Parse("10.0.0.2"), await service.AddAsync(Wide, Pod(1)));
+
+        Assert.Null(_store.Reservations.Peek("10.0.0.1"));
+        Assert.Equal(["10.0.0.2"], _store.Reservations.All().Select(static r => r.Name));
+    }
+
+    [Fact]
+    public async Task AllocateAsync_SpreadingAfterCollisions_KeepsTheReservationItHoldsAcrossFailedWrites()
+    {
+        // One lost reservation race turns spreading on; the pool write then fails a few times, which must not send
+        // the ADD to a new random address (a create and a delete each) on every retry.
+        _store.Reservations.Seed("10.0.0.1", "rival/pod", "net1");
+        _store.FailNext(FakeOperation.UpdatePool, () => new StoreUnavailableException("busy"), times: 5);
+        var service = Services.Over(_store, Services.Fast with { SpreadAfterCollisions = 1 });
+
+        var ip = await service.AddAsync(Wide, Pod(1));
+
+        Assert.Equal(2, _store.CallCount(FakeOperation.CreateReservation));
+        Assert.Equal(0, _store.CallCount(FakeOperation.DeleteReservation));
+        Assert.Equal("ns/pod1", _store.Reservations.Peek(ip.ToString())?.PodRef);
+    }
+
+    [Fact]
     public async Task AllocateAsync_RivalCreatesTheReservationFirst_MovesToTheNextAddress()
     {
         var rivalled = false;
