@@ -221,7 +221,7 @@ public sealed partial class IpamService
                         collisions++;
                     }
 
-                    var plan = Plan(range, snapshot, owner, requested, takenElsewhere, held is null ? null : heldAddress, collisions);
+                    var plan = Plan(range, snapshot, owner, requested, takenElsewhere, heldAddress, collisions);
                     var ip = plan.Address ?? default;
                     lastChoice = plan.Address;
                     switch (plan.Outcome)
@@ -248,6 +248,7 @@ public sealed partial class IpamService
                             }
 
                             held = null;
+                            heldAddress = null;
                             ReservationClaim claim;
                             try
                             {
