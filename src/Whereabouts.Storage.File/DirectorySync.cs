@@ -3,8 +3,8 @@ using System.Runtime.InteropServices;
 namespace Whereabouts.Storage.File;
 
 /// <summary>
-/// fsync of a directory, which .NET cannot open: it makes a rename or link in it durable across a power loss. Public so
-/// that install-cni's atomic writes share this one implementation.
+/// fsync of a directory, which .NET cannot open: it makes a rename or link in it durable across a power loss. Used by
+/// install-cni's atomic writes, where a rolled-back rename could leave a node with an old plugin or configuration.
 /// </summary>
 public static class DirectorySync
 {

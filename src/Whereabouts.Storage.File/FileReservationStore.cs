@@ -70,10 +70,10 @@ internal sealed class FileReservationStore(string directory, TimeProvider time, 
                 return false;
             }
 
+            // Not made durable with a directory fsync, for the reason given on AtomicFile.
             Guard(path, () =>
             {
                 System.IO.File.Delete(path);
-                DirectorySync.Sync(directory);
                 return true;
             });
             return true;
