@@ -16,7 +16,7 @@ public sealed class CniDispatcher
 {
     private readonly ICniPlugin _plugin;
     private readonly Func<Exception, CniError?>? _translate;
-    private readonly string _about;
+    private readonly Func<string> _about;
 
     /// <summary>Creates a dispatcher.</summary>
     /// <param name="plugin">Receives the validated requests.</param>
@@ -24,8 +24,11 @@ public sealed class CniDispatcher
     /// Maps exceptions other than <see cref="CniException"/> to errors; returning null (or throwing) falls back to the
     /// default mapping. Null uses the default mapping for everything.
     /// </param>
-    /// <param name="about">Printed to stderr, with the supported versions, when <c>CNI_COMMAND</c> is not set.</param>
-    public CniDispatcher(ICniPlugin plugin, Func<Exception, CniError?>? translate, string about)
+    /// <param name="about">
+    /// Makes the text printed to stderr, with the supported versions, when <c>CNI_COMMAND</c> is not set; an empty text
+    /// prints nothing. Called only then, so that a costly lookup (assembly attributes) stays out of every CNI call.
+    /// </param>
+    public CniDispatcher(ICniPlugin plugin, Func<Exception, CniError?>? translate, Func<string> about)
     {
         ArgumentNullException.ThrowIfNull(plugin);
         ArgumentNullException.ThrowIfNull(about);
@@ -60,9 +63,9 @@ public sealed class CniDispatcher
         try
         {
             var command = getenv(CniEnvironment.CommandVariable) ?? "";
-            if (command.Length == 0 && _about.Length > 0)
+            if (command.Length == 0 && _about() is { Length: > 0 } about)
             {
-                await stderr.WriteLineAsync(_about);
+                await stderr.WriteLineAsync(about);
                 await stderr.WriteLineAsync($"CNI protocol versions supported: {string.Join(", ", CniVersions.Supported)}");
                 await stderr.FlushAsync(cancellationToken);
                 return 0;

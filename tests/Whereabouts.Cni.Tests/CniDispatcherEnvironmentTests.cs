@@ -24,7 +24,7 @@ public sealed class CniDispatcherEnvironmentTests
     [Fact]
     public async Task RunAsync_NoCommandAndNoAbout_ReportsMissingCommand()
     {
-        var dispatcher = new CniDispatcher(new FakeCniPlugin(), null, about: "");
+        var dispatcher = new CniDispatcher(new FakeCniPlugin(), null, about: static () => "");
         using var stdout = new MemoryStream();
 
         var exit = await dispatcher.RunAsync(_ => null, Stream.Null, stdout, TextWriter.Null, Ct);

@@ -141,7 +141,7 @@ public sealed class CniDispatcherErrorTests
         // The shape the plugin executable passes: a translator that always answers.
         Func<Exception, CniError> errorTranslator = ex => new CniError(CniErrorCodes.TryAgainLater, ex.Message);
         var plugin = new FakeCniPlugin { Failure = (_, _) => new TimeoutException("lock timeout") };
-        var dispatcher = new CniDispatcher(plugin, errorTranslator, about: "whereabouts 0.1.0");
+        var dispatcher = new CniDispatcher(plugin, errorTranslator, about: static () => "whereabouts 0.1.0");
         using var stdin = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(CniInvocation.Config("1.1.0")));
         using var stdout = new MemoryStream();
         var env = new Dictionary<string, string> { ["CNI_COMMAND"] = "STATUS" };

@@ -63,7 +63,7 @@ internal sealed class CniInvocation
 
     public async Task<CniOutcome> RunAsync(CancellationToken cancellationToken = default)
     {
-        var dispatcher = new CniDispatcher(Plugin, Translate, About);
+        var dispatcher = new CniDispatcher(Plugin, Translate, static () => About);
         var stdout = StdoutStream ?? new MemoryStream();
         var stderr = new StringWriter();
         var stdin = StdinStream ?? new MemoryStream(Encoding.UTF8.GetBytes(Stdin));
