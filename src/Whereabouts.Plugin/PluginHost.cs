@@ -11,10 +11,10 @@ internal static class PluginHost
     public static async Task<int> RunAsync(
         Func<string, string?> getenv, Stream stdin, Stream stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        var time = TimeProvider.System;
+        var time = new OneThreadTimeProvider();
         using var logger = new PluginLogger(stderr, time);
         var plugin = new WhereaboutsPlugin(logger, new StoreFactory(getenv, logger, time), IpamOptions.Default, time);
-        var dispatcher = new CniDispatcher(plugin, ErrorMap.Translate, $"whereabouts {Version} linux/x64");
+        var dispatcher = new CniDispatcher(plugin, ErrorMap.Translate, static () => $"whereabouts {Version} linux/x64");
         return await dispatcher.RunAsync(getenv, stdin, stdout, stderr, cancellationToken);
     }
 
