@@ -16,10 +16,10 @@ namespace Whereabouts.Plugin;
 /// </remarks>
 internal sealed class OneThreadTimeProvider : TimeProvider
 {
-    // A monitor, not a Lock: the timer thread waits on it with Monitor.Wait.
-    private readonly object _gate = new();
     private const int IdleLifetimeMilliseconds = 1000;
 
+    // A monitor, not a Lock: the timer thread waits on it with Monitor.Wait.
+    private readonly object _gate = new();
     private readonly List<Entry> _scheduled = [];
     private Thread? _thread;
 
@@ -48,7 +48,7 @@ internal sealed class OneThreadTimeProvider : TimeProvider
                 return true;
             }
 
-            entry.Due = Stopwatch.GetTimestamp() + (long)(dueTime.Ticks * (Stopwatch.Frequency / (double)TimeSpan.TicksPerSecond));
+            entry.Due = Stopwatch.GetTimestamp() + StopwatchTicks(dueTime);
             if (!_scheduled.Contains(entry))
             {
                 _scheduled.Add(entry);
@@ -110,7 +110,7 @@ internal sealed class OneThreadTimeProvider : TimeProvider
                             }
                             else
                             {
-                                entry.Due = now + (long)(entry.Period.Ticks * (Stopwatch.Frequency / (double)TimeSpan.TicksPerSecond));
+                                entry.Due = now + StopwatchTicks(entry.Period);
                             }
                         }
 
@@ -138,6 +138,8 @@ internal sealed class OneThreadTimeProvider : TimeProvider
             due.Clear();
         }
     }
+
+    private static long StopwatchTicks(TimeSpan span) => (long)(span.Ticks * (Stopwatch.Frequency / (double)TimeSpan.TicksPerSecond));
 
     private static int WaitMilliseconds(long stopwatchTicks) =>
         (int)Math.Clamp(Math.Ceiling(stopwatchTicks * 1000.0 / Stopwatch.Frequency), 1, int.MaxValue - 1);
