@@ -19,6 +19,7 @@ internal static partial class CommandLine
         };
         AddReconcile(root, environment);
         AddRun(root, environment);
+        AddIpam(root, environment);
         return root;
     }
 
@@ -50,12 +51,19 @@ internal static partial class CommandLine
             cancellationToken);
     }
 
-    // ---- Wiring for `reconcile` and `run` ------------------------------------------------------------------------
-    // ReconcileVerb and RunVerb (this folder) parse and validate the flags into ReconcileOptions and RunOptions; the
-    // commands themselves live in Reconcile/ and NodeController/ and also take the environment (stdout for the pass's
+    // ---- Wiring for `reconcile`, `run` and `ipam` -----------------------------------------------------------------
+    // ReconcileVerb, RunVerb and IpamVerb (this folder) parse and validate the flags into option records; the
+    // commands themselves live in Reconcile/, NodeController/ and IpamVerbs/ and also take the environment (stdout for the pass's
     // report, the variables of an in-cluster connection, the clock).
     private static void AddReconcile(RootCommand root, CliEnvironment environment) =>
         root.Subcommands.Add(new ReconcileVerb(environment, (options, ct) => Reconcile.ReconcileCommand.RunAsync(options, environment, ct)));
+
+    private static void AddIpam(RootCommand root, CliEnvironment environment) =>
+        root.Subcommands.Add(new IpamVerb(
+            environment,
+            (options, ct) => IpamVerbs.IpamShowCommand.RunAsync(options, environment, ct),
+            (options, ct) => IpamVerbs.IpamCheckCommand.RunAsync(options, environment, ct),
+            (options, ct) => IpamVerbs.IpamReleaseCommand.RunAsync(options, environment, ct)));
 
     private static void AddRun(RootCommand root, CliEnvironment environment) =>
         root.Subcommands.Add(new RunVerb(environment, (options, ct) => NodeController.NodeControllerCommand.RunAsync(options, environment, ct)));

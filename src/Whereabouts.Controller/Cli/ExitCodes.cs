@@ -14,6 +14,9 @@ internal static class ExitCodes
     /// <summary>The command ran and failed (I/O error, unreadable input, API failure).</summary>
     public const int Failure = 1;
 
+    /// <summary><c>ipam check</c> found problems, or <c>ipam release</c> refused (a live holder, an address nobody holds).</summary>
+    public const int Problems = 1;
+
     /// <summary>Bad command line: unknown flag, missing or malformed value.</summary>
     public const int Usage = 2;
 
@@ -28,6 +31,12 @@ internal static class ExitCodes
 
     /// <summary>The API server refused the credentials, or RBAC forbids a request the command needs.</summary>
     public const int AccessDenied = 5;
+
+    /// <summary>
+    /// An <c>ipam</c> subcommand failed for a reason that has no code of its own (what other commands exit 1 for), so
+    /// that 1 keeps meaning "problems found" to scripts.
+    /// </summary>
+    public const int IpamFailure = 6;
 
     /// <summary>SIGTERM or SIGINT stopped a one-shot command before it finished (128 + SIGTERM, as a shell reports it).</summary>
     public const int Terminated = 143;

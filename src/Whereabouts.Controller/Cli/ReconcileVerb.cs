@@ -6,7 +6,7 @@ namespace Whereabouts.Controller.Cli;
 internal sealed class ReconcileVerb : VerbCommand
 {
     private readonly Func<ReconcileOptions, CancellationToken, Task<int>> _reconcile;
-    private readonly Option<string?> _kubeconfig = SharedOptions.Kubeconfig();
+    private readonly Option<string?> _kubeconfig = SharedOptions.WorkstationKubeconfig();
     private readonly Option<string?> _namespace;
     private readonly Option<bool> _dryRun = new("--dry-run") { Description = "Report what would be released without changing anything" };
     private readonly Option<Core.Config.LogLevelSetting> _logLevel = LogLevelOption.Create();

@@ -41,9 +41,17 @@ internal static class SharedOptions
         DefaultValueFactory = _ => NonEmpty(environment.GetEnvironmentVariable(NodeVariable)),
     };
 
+    /// <summary><c>--kubeconfig</c> of a command that only runs in the DaemonSet: without it, the pod's service account.</summary>
     public static Option<string?> Kubeconfig() => new("--kubeconfig")
     {
         Description = "Kubeconfig to use (default: the pod's service account)",
+        HelpName = "PATH",
+    };
+
+    /// <summary><c>--kubeconfig</c> of a command also run from a workstation, resolved by <see cref="Kube.KubeconfigResolution"/>.</summary>
+    public static Option<string?> WorkstationKubeconfig() => new("--kubeconfig")
+    {
+        Description = $"Kubeconfig to use (default: the first file of ${Kube.KubeconfigResolution.KubeconfigVariable}, then ~/.kube/config, then the pod's service account)",
         HelpName = "PATH",
     };
 

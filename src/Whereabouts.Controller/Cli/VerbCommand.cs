@@ -19,6 +19,10 @@ internal abstract class VerbCommand : Command
 
     protected abstract Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken);
 
+    /// <summary>The exit code and line for an exception that escaped <see cref="ExecuteAsync"/>.</summary>
+    protected virtual (int Code, string Message) Describe(Exception exception, CancellationToken cancellationToken) =>
+        ExitCodes.For(exception, cancellationToken);
+
     private async Task<int> InvokeAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         try
@@ -27,8 +31,8 @@ internal abstract class VerbCommand : Command
         }
         catch (Exception ex)
         {
-            var (code, message) = ExitCodes.For(ex, cancellationToken);
-            await Environment.Error.WriteLineAsync($"{CommandLine.ExecutableName} {Name}: {message}");
+            var (code, message) = Describe(ex, cancellationToken);
+            await Environment.Error.WriteLineAsync($"{CommandLine.ExecutableName} {Parents.OfType<Command>().Where(static p => p is not RootCommand).Select(static p => p.Name + " ").FirstOrDefault()}{Name}: {message}");
             return code;
         }
     }

@@ -90,6 +90,40 @@ internal sealed class ClusterApi(KubernetesConnection connection)
             : string.Empty;
     }
 
+    /// <summary>
+    /// Every NetworkAttachmentDefinition in all namespaces, every page, with its <c>spec.config</c> (empty when it has
+    /// none). Either the whole list comes back or an exception.
+    /// </summary>
+    public async Task<IReadOnlyList<NetworkDefinition>> ListNetworkConfigsAsync(CancellationToken cancellationToken)
+    {
+        var request = new KubeRequest("list", NetworkPlural, NetworkGroup, null);
+        var items = new List<NetworkDefinition>();
+        string? continueToken = null;
+        do
+        {
+            var token = continueToken;
+            var result = await connection.SendAsync(
+                request,
+                (k, ct) => k.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<JsonElement>(
+                    NetworkGroup, NetworkVersion, NetworkPlural, continueParameter: token, limit: PageSize, cancellationToken: ct),
+                cancellationToken);
+            var page = KubeResults.Require(result, request);
+            if (page.ValueKind == JsonValueKind.Object && page.TryGetProperty("items", out var list) && list.ValueKind == JsonValueKind.Array)
+            {
+                items.AddRange(list.EnumerateArray().Select(NetworkDefinition.From).OfType<NetworkDefinition>());
+            }
+
+            continueToken = page.ValueKind == JsonValueKind.Object
+                && page.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
+                && metadata.TryGetProperty("continue", out var next) && next.ValueKind == JsonValueKind.String
+                ? next.GetString()
+                : null;
+        }
+        while (!string.IsNullOrEmpty(continueToken));
+
+        return items;
+    }
+
     public async Task CreateEventAsync(Corev1Event recorded, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(recorded);

@@ -22,7 +22,11 @@ internal static class ReconcileCommand
         using var loggers = ControllerLogging.CreateFactory(options.LogLevel);
         var logger = loggers.CreateLogger("reconcile");
         using var connection = ClusterConnection.Open(
-            options.Kubeconfig, SharedOptions.DefaultServiceAccountDir, environment.GetEnvironmentVariable, ClusterConnection.DefaultRequestTimeout, logger);
+            KubeconfigResolution.Resolve(options.Kubeconfig, environment.GetEnvironmentVariable),
+            SharedOptions.DefaultServiceAccountDir,
+            environment.GetEnvironmentVariable,
+            ClusterConnection.DefaultRequestTimeout,
+            logger);
         settings = settings with { Namespace = options.Namespace, DryRun = options.DryRun };
         var pass = new ReconcilePass(
             new WhereaboutsClient(connection, logger),

@@ -45,6 +45,37 @@ internal static class ReservationNames
     public static IEnumerable<string> For(Ip address, IReadOnlyList<string?> networkNames) =>
         networkNames.Select(n => ObjectNames.OverlappingReservation(address, n)).Distinct(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The address a reservation name stands for: the split into an optional network name and an address written as
+    /// <see cref="ObjectNames.OverlappingReservation"/> writes it, trying every dash; false for a name no address writes.
+    /// </summary>
+    public static bool TryParseAddress(string reservationName, out Ip address)
+    {
+        ArgumentNullException.ThrowIfNull(reservationName);
+        for (var start = 0; start >= 0 && start < reservationName.Length; start = NextStart(reservationName, start))
+        {
+            var network = start == 0 ? null : reservationName[..(start - 1)];
+            var text = reservationName[start..];
+            foreach (var candidate in new[] { text, text.Replace('-', ':') })
+            {
+                if (Ip.TryParse(candidate, out var ip) && ObjectNames.OverlappingReservation(ip, network) == reservationName)
+                {
+                    address = ip;
+                    return true;
+                }
+            }
+        }
+
+        address = default;
+        return false;
+    }
+
+    private static int NextStart(string name, int start)
+    {
+        var dash = name.IndexOf('-', start);
+        return dash < 0 ? -1 : dash + 1;
+    }
+
     private static bool Writes(string poolName, Cidr range, string? network, string? node) =>
         string.Equals(ObjectNames.IpPool(range, network, node), poolName, StringComparison.Ordinal);
 }
