@@ -56,6 +56,7 @@ public sealed partial class IpamService
         catch (Exception ex)
         {
             IpamMetrics.AllocationFailures.Add(1);
+            IpamMetrics.AddDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
             if (done.Count > 0)
             {
                 await RollBackAsync(config, request.Owner, done);
@@ -72,6 +73,7 @@ public sealed partial class IpamService
 
         IpamMetrics.Allocations.Add(done.Count);
         IpamMetrics.AllocationDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        IpamMetrics.AddDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
         return done;
     }
 
@@ -81,7 +83,15 @@ public sealed partial class IpamService
         ArgumentNullException.ThrowIfNull(config);
         using var deadline = new CancellationTokenSource(_options.DelTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        return await ReleaseAllAsync(config, a => a.ContainerId == containerId && a.IfName == ifName, deadline, linked.Token);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            return await ReleaseAllAsync(config, a => a.ContainerId == containerId && a.IfName == ifName, deadline, linked.Token);
+        }
+        finally
+        {
+            IpamMetrics.DelDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
     }
 
     /// <summary>

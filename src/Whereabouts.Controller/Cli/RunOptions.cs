@@ -6,7 +6,8 @@ namespace Whereabouts.Controller.Cli;
 /// <param name="Node"><c>--node</c>, else <c>NODENAME</c>; required.</param>
 /// <param name="Namespace"><c>--namespace</c>, else <c>WHEREABOUTS_NAMESPACE</c>; null when neither is set.</param>
 /// <param name="Kubeconfig"><c>--kubeconfig</c>; null means the in-cluster service account.</param>
-/// <param name="MetricsPort"><c>--metrics-port</c> (1–65535) for <c>/healthz</c> and <c>/metrics</c>.</param>
+/// <param name="MetricsPort"><c>--metrics-port</c> (1–65535) for <c>/healthz</c> and <c>/metrics</c>; 0 serves neither.</param>
+/// <param name="MetricsBindAddress"><c>--metrics-bind-address</c>, else <c>NODE_IP</c>, else 127.0.0.1: the address they listen on.</param>
 /// <param name="ReconcileSchedule"><c>--reconcile-schedule</c>: a 5-field cron expression (already validated), or null for none.</param>
 /// <param name="CniConfDir">
 /// <c>--cni-conf-dir</c> as mounted in this container; when set, keep
@@ -20,6 +21,7 @@ public sealed record RunOptions(
     string? Namespace,
     string? Kubeconfig,
     int MetricsPort,
+    string MetricsBindAddress,
     string? ReconcileSchedule,
     string? CniConfDir,
     string HostCniConfDir,

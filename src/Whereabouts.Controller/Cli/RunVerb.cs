@@ -9,28 +9,36 @@ internal sealed class RunVerb : VerbCommand
 {
     public const int DefaultMetricsPort = 9464;
 
+    /// <summary>Where /metrics listens when neither the flag nor <see cref="NodeIpVariable"/> says: reachable from this node only.</summary>
+    public const string DefaultMetricsBindAddress = "127.0.0.1";
+
+    /// <summary>The node's IP; the chart sets it from the downward API (<c>status.hostIP</c>).</summary>
+    public const string NodeIpVariable = "NODE_IP";
+
     private readonly Func<RunOptions, CancellationToken, Task<int>> _run;
     private readonly Option<string?> _node;
     private readonly Option<string?> _namespace;
     private readonly Option<string?> _kubeconfig = SharedOptions.Kubeconfig();
     private readonly Option<int> _metricsPort = new("--metrics-port")
     {
-        Description = "Port of /healthz and /metrics",
+        Description = "Port of /healthz and /metrics; 0 serves neither",
         HelpName = "PORT",
         DefaultValueFactory = _ => DefaultMetricsPort,
         CustomParser = result =>
         {
             var text = result.Tokens.Count == 0 ? string.Empty : result.Tokens[0].Value;
             if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
-                && port is >= 1 and <= 65535)
+                && port is >= 0 and <= 65535)
             {
                 return port;
             }
 
-            result.AddError($"--metrics-port: '{text}' is not a port (1-65535)");
+            result.AddError($"--metrics-port: '{text}' is not a port (1-65535, or 0 for none)");
             return DefaultMetricsPort;
         },
     };
+
+    private readonly Option<string> _metricsBindAddress;
 
     private readonly Option<string?> _reconcileSchedule = new("--reconcile-schedule")
     {
@@ -48,6 +56,20 @@ internal sealed class RunVerb : VerbCommand
     {
         _run = run;
         _node = SharedOptions.Node(environment, "This node's name");
+        _metricsBindAddress = new Option<string>("--metrics-bind-address")
+        {
+            Description = $"IP address /healthz and /metrics listen on (0.0.0.0 or :: for every address); ${NodeIpVariable} when not given, else {DefaultMetricsBindAddress}",
+            HelpName = "ADDR",
+            DefaultValueFactory = _ => SharedOptions.NonEmpty(environment.GetEnvironmentVariable(NodeIpVariable)) ?? DefaultMetricsBindAddress,
+        };
+        _metricsBindAddress.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string>();
+            if (!System.Net.IPAddress.TryParse(value, out _))
+            {
+                result.AddError($"--metrics-bind-address: '{value}' is not an IP address");
+            }
+        });
         _namespace = SharedOptions.Namespace(environment, fallback: null);
         _node.Validators.Add(result =>
         {
@@ -68,6 +90,7 @@ internal sealed class RunVerb : VerbCommand
         Options.Add(_namespace);
         Options.Add(_kubeconfig);
         Options.Add(_metricsPort);
+        Options.Add(_metricsBindAddress);
         Options.Add(_reconcileSchedule);
         Options.Add(_cniConfDir);
         Options.Add(_hostCniConfDir);
@@ -83,6 +106,7 @@ internal sealed class RunVerb : VerbCommand
             parseResult.GetValue(_namespace),
             SharedOptions.NonEmpty(parseResult.GetValue(_kubeconfig)),
             parseResult.GetValue(_metricsPort),
+            parseResult.GetValue(_metricsBindAddress) ?? DefaultMetricsBindAddress,
             SharedOptions.NonEmpty(parseResult.GetValue(_reconcileSchedule)),
             parseResult.GetValue(_cniConfDir),
             parseResult.GetValue(_hostCniConfDir) ?? SharedOptions.DefaultHostCniConfDir,

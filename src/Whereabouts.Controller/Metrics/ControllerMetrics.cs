@@ -1,11 +1,12 @@
 using Prometheus;
+using Whereabouts.Controller.Inventory;
 
 namespace Whereabouts.Controller.Metrics;
 
 /// <summary>
-/// The node controller's metrics, in a registry of their own (no process or runtime collectors): pool usage, address
-/// garbage collection, reconcile passes, the release queue, and the <see cref="Ipam.IpamMetrics"/> meter. Every
-/// metric is described in this folder's README.md.
+/// The node controller's metrics, in a registry of their own (no process or runtime collectors): pool usage (published
+/// only by the replica holding the pool-metrics Lease), leaks and address garbage collection, reconcile passes, the
+/// release queue, and the <see cref="Ipam.IpamMetrics"/> meter. Every metric is described in this folder's README.md.
 /// </summary>
 internal sealed class ControllerMetrics : IDisposable
 {
@@ -13,11 +14,15 @@ internal sealed class ControllerMetrics : IDisposable
     public const string TriggerReconcile = "reconcile";
 
     private static readonly string[] PoolLabels = ["namespace", "pool", "range"];
+    private static readonly string[] UsageLabels = ["pool", "namespace"];
 
     private readonly Lock _poolGate = new();
     private readonly Gauge _inUse;
-    private readonly Gauge _free;
     private readonly Gauge _size;
+    private readonly Gauge _free;
+    private readonly Gauge _usage;
+    private readonly Counter _leaksFound;
+    private readonly Counter _leaksReleased;
     private readonly Counter _collected;
     private readonly Counter _collectionFailures;
     private readonly Histogram _reconcileDuration;
@@ -31,8 +36,11 @@ internal sealed class ControllerMetrics : IDisposable
         Registry = Prometheus.Metrics.NewCustomRegistry();
         var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
         _inUse = factory.CreateGauge("whereabouts_ipam_allocations_in_use", "Allocations in the IPPool.", PoolLabels);
-        _free = factory.CreateGauge("whereabouts_ipam_allocations_free", "Usable addresses of the IPPool's range that are not allocated.", PoolLabels);
-        _size = factory.CreateGauge("whereabouts_ipam_ippool_size", "Usable addresses of the IPPool's range (all but the network and the all-ones address).", PoolLabels);
+        _size = factory.CreateGauge("whereabouts_ipam_ippool_size", "Addresses the IPPool's window can hand out (range_start..range_end less excludes and the gateway).", PoolLabels);
+        _free = factory.CreateGauge("whereabouts_allocations_free", "Addresses of the IPPool's window that are not allocated.", UsageLabels);
+        _usage = factory.CreateGauge("whereabouts_pool_usage_ratio", "Allocated share of the IPPool's window, 0 to 1.", UsageLabels);
+        _leaksFound = factory.CreateCounter("whereabouts_leaks_found_total", "Allocations and reservations found leaked, by reason.", "reason");
+        _leaksReleased = factory.CreateCounter("whereabouts_leaks_released_total", "Leaked allocations and reservations released, by reason.", "reason");
         _collected = factory.CreateCounter("whereabouts_ip_gc_counts", "Allocations and reservations released by garbage collection.", "trigger", "object");
         _collectionFailures = factory.CreateCounter("whereabouts_ip_gc_failure_counts", "Garbage collections that left addresses behind.", "trigger");
         _reconcileDuration = factory.CreateHistogram(
@@ -53,13 +61,32 @@ internal sealed class ControllerMetrics : IDisposable
             _reconcileRuns.WithLabels(result);
         }
 
+        foreach (var reason in LeakReasons)
+        {
+            _leaksFound.WithLabels(reason);
+            _leaksReleased.WithLabels(reason);
+        }
+
         _ipam = new IpamMeterBridge(Registry);
     }
 
     /// <summary>The results <c>whereabouts_reconcile_counts</c> counts.</summary>
     public static IReadOnlyList<string> ReconcileResults { get; } = ["success", "partial", "failed"];
 
+    /// <summary>The reasons the leak counters count, published at zero from the start.</summary>
+    public static IReadOnlyList<string> LeakReasons { get; } =
+    [
+        LeakReason.PodGone, LeakReason.PodSucceeded, LeakReason.PodFailed, LeakReason.PodDeleted, LeakReason.ReservationUnused,
+    ];
+
     public CollectorRegistry Registry { get; }
+
+    /// <summary>Counts leaks found and released for <paramref name="reason"/> (see <see cref="LeakReason"/>).</summary>
+    public void RecordLeaks(string reason, int found, int released)
+    {
+        _leaksFound.WithLabels(reason).Inc(found);
+        _leaksReleased.WithLabels(reason).Inc(released);
+    }
 
     public void RecordCollected(string trigger, int allocations, int reservations)
     {
@@ -86,17 +113,23 @@ internal sealed class ControllerMetrics : IDisposable
             var seen = new HashSet<(string, string, string)>();
             foreach (var pool in pools)
             {
-                seen.Add((pool.Namespace, pool.Pool, pool.Range));
-                _inUse.WithLabels(pool.Namespace, pool.Pool, pool.Range).Set(pool.InUse);
-                _free.WithLabels(pool.Namespace, pool.Pool, pool.Range).Set(pool.Free);
-                _size.WithLabels(pool.Namespace, pool.Pool, pool.Range).Set(pool.Size);
+                var range = pool.Range.ToString();
+                seen.Add((pool.Namespace, pool.Name, range));
+                _inUse.WithLabels(pool.Namespace, pool.Name, range).Set(pool.Allocated);
+                _size.WithLabels(pool.Namespace, pool.Name, range).Set((double)pool.Capacity);
+                _free.WithLabels(pool.Name, pool.Namespace).Set((double)pool.Free);
+                _usage.WithLabels(pool.Name, pool.Namespace).Set(pool.UsageRatio);
             }
 
             foreach (var (@namespace, pool, range) in _pools.Where(p => !seen.Contains(p)))
             {
                 _inUse.RemoveLabelled(@namespace, pool, range);
-                _free.RemoveLabelled(@namespace, pool, range);
                 _size.RemoveLabelled(@namespace, pool, range);
+                if (!seen.Any(p => p.Item1 == @namespace && p.Item2 == pool))
+                {
+                    _free.RemoveLabelled(pool, @namespace);
+                    _usage.RemoveLabelled(pool, @namespace);
+                }
             }
 
             _pools = seen;

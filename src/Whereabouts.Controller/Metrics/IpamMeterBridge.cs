@@ -7,14 +7,14 @@ namespace Whereabouts.Controller.Metrics;
 /// <summary>
 /// Publishes the <see cref="IpamMetrics"/> meter under the instruments' own names (prometheus-net's MeterAdapter would
 /// prefix the meter name and turn counters into gauges): each <c>Counter&lt;long&gt;</c> becomes a counter, each
-/// <c>Histogram&lt;double&gt;</c> a histogram. Tags are not used by the meter, so none become labels.
+/// <c>Histogram&lt;double&gt;</c> a histogram. Only the tags listed in <see cref="LabelsOf"/> become labels.
 /// </summary>
 internal sealed class IpamMeterBridge : IDisposable
 {
     private static readonly double[] DurationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 90];
 
     private readonly MeterListener _listener = new();
-    private readonly Dictionary<Instrument, Counter> _counters = [];
+    private readonly Dictionary<Instrument, (Counter Counter, string[] Labels)> _counters = [];
     private readonly Dictionary<Instrument, Histogram> _histograms = [];
     private readonly MetricFactory _factory;
 
@@ -25,12 +25,33 @@ internal sealed class IpamMeterBridge : IDisposable
         // Creates every instrument of the meter, so each is published (at zero) from the first scrape on.
         _ = IpamMetrics.Allocations;
         _listener.InstrumentPublished = Publish;
-        _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
+        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
         {
-            if (_counters.TryGetValue(instrument, out var counter))
+            if (!_counters.TryGetValue(instrument, out var counter))
             {
-                counter.Inc(value);
+                return;
             }
+
+            if (counter.Labels.Length == 0)
+            {
+                counter.Counter.Inc(value);
+                return;
+            }
+
+            var values = new string[counter.Labels.Length];
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = string.Empty;
+                foreach (var tag in tags)
+                {
+                    if (tag.Key == counter.Labels[i])
+                    {
+                        values[i] = tag.Value?.ToString() ?? string.Empty;
+                    }
+                }
+            }
+
+            counter.Counter.WithLabels(values).Inc(value);
         });
         _listener.SetMeasurementEventCallback<double>((instrument, value, _, _) =>
         {
@@ -44,6 +65,10 @@ internal sealed class IpamMeterBridge : IDisposable
 
     public void Dispose() => _listener.Dispose();
 
+    /// <summary>The tags of an instrument that become labels: the status code of the API error counter.</summary>
+    private static string[] LabelsOf(Instrument instrument) =>
+        ReferenceEquals(instrument, IpamMetrics.ApiErrors) ? [IpamMetrics.CodeTag] : [];
+
     private void Publish(Instrument instrument, MeterListener listener)
     {
         if (instrument.Meter.Name != IpamMetrics.MeterName)
@@ -55,7 +80,8 @@ internal sealed class IpamMeterBridge : IDisposable
         switch (instrument)
         {
             case Counter<long>:
-                _counters[instrument] = _factory.CreateCounter(instrument.Name, help);
+                var labels = LabelsOf(instrument);
+                _counters[instrument] = (_factory.CreateCounter(instrument.Name, help, labels), labels);
                 break;
             case Histogram<double>:
                 _histograms[instrument] = _factory.CreateHistogram(instrument.Name, help, new HistogramConfiguration { Buckets = DurationBuckets });

@@ -25,16 +25,32 @@ internal sealed partial class MetricsEndpoint : IAsyncDisposable
         _logger = logger;
     }
 
-    /// <summary>Starts listening on <paramref name="host"/> (<c>+</c> for every address) and <paramref name="port"/>.</summary>
+    /// <summary>Starts listening on <paramref name="address"/> (an IP; <c>0.0.0.0</c> or <c>::</c> for every address) and <paramref name="port"/>.</summary>
     /// <exception cref="HttpListenerException">The port cannot be bound.</exception>
-    public static MetricsEndpoint Start(string host, int port, ControllerMetrics metrics, HealthState health, ILogger logger)
+    /// <exception cref="FormatException"><paramref name="address"/> is not an IP address.</exception>
+    public static MetricsEndpoint Start(string address, int port, ControllerMetrics metrics, HealthState health, ILogger logger)
     {
         var endpoint = new MetricsEndpoint(metrics, health, logger);
-        endpoint._listener.Prefixes.Add($"http://{host}:{port}/");
+        endpoint._listener.Prefixes.Add($"http://{PrefixHost(address)}:{port}/");
         endpoint._listener.Start();
         endpoint._serving = endpoint.ServeAsync();
-        LogListening(logger, host == "+" ? "0.0.0.0" : host, port);
+        LogListening(logger, address, port);
         return endpoint;
+    }
+
+    /// <summary>
+    /// The host of an <see cref="HttpListener"/> prefix for an address: <c>+</c> for the any-address (the listener
+    /// then binds every address and answers whatever Host the scraper sends), an IPv6 address in brackets.
+    /// </summary>
+    internal static string PrefixHost(string address)
+    {
+        var ip = IPAddress.Parse(address);
+        if (ip.Equals(IPAddress.Any) || ip.Equals(IPAddress.IPv6Any))
+        {
+            return "+";
+        }
+
+        return ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{ip}]" : ip.ToString();
     }
 
     public async ValueTask DisposeAsync()

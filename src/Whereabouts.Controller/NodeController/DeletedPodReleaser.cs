@@ -154,6 +154,7 @@ internal sealed partial class DeletedPodReleaser
         }
 
         var outcome = await _releaser.ReleaseAsync(_namespace, snapshot, chosen, cancellationToken);
+        _metrics.RecordLeaks(LeakReason.PodDeleted, chosen.Count, outcome.Released.Count);
         foreach (var (offset, allocation) in outcome.Released)
         {
             if (PoolPlanner.AddressOf(snapshot.Base, offset) is { } address)

@@ -39,7 +39,11 @@ internal static partial class NodeControllerCommand
         var cluster = new ClusterApi(connection);
         using var metrics = new ControllerMetrics();
         var health = new HealthState(time, settings.HealthGrace);
-        await using var endpoint = MetricsEndpoint.Start(settings.MetricsHost, options.MetricsPort, metrics, health, logger);
+        await using var endpoint = options.MetricsPort == 0 ? null : MetricsEndpoint.Start(options.MetricsBindAddress, options.MetricsPort, metrics, health, logger);
+        if (endpoint is null)
+        {
+            LogNoEndpoint(logger);
+        }
 
         var statePath = options.CniConfDir is null ? null : Path.Join(WhereaboutsPaths.ConfDirectory(options.CniConfDir), SeenPods.FileName);
         if (statePath is null)
@@ -63,7 +67,15 @@ internal static partial class NodeControllerCommand
         var parts = new List<Func<CancellationToken, Task>>
         {
             controller.RunAsync,
-            new PoolUsageRefresher(client, poolNamespace, metrics, settings.PoolMetricsInterval, time, logger).RunAsync,
+            new PoolUsageRefresher(
+                client,
+                cluster,
+                poolNamespace,
+                new LeaseLock(connection, poolNamespace, PoolUsageRefresher.LeaseName, options.Node, settings.PoolMetricsInterval * 3, time),
+                metrics,
+                settings.PoolMetricsInterval,
+                time,
+                logger).RunAsync,
         };
         if (refresher is not null)
         {
@@ -101,6 +113,9 @@ internal static partial class NodeControllerCommand
 
     [LoggerMessage(EventId = 451, Level = LogLevel.Information, Message = "Node controller stopped")]
     private static partial void LogStopped(ILogger logger);
+
+    [LoggerMessage(EventId = 453, Level = LogLevel.Information, Message = "--metrics-port 0: not serving /healthz and /metrics")]
+    private static partial void LogNoEndpoint(ILogger logger);
 
     [LoggerMessage(EventId = 452, Level = LogLevel.Warning, Message = "No --cni-conf-dir: the pods seen on this node are not kept across restarts, so pods deleted while the controller is down are left to the reconcile pass")]
     private static partial void LogNoStateFile(ILogger logger);

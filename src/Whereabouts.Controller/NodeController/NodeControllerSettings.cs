@@ -26,9 +26,6 @@ internal sealed record NodeControllerSettings
     /// <summary>How often the pool metrics are refreshed from a pool list.</summary>
     public TimeSpan PoolMetricsInterval { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The address /healthz and /metrics listen on: <c>+</c> is every address (the DaemonSet uses the host network).</summary>
-    public string MetricsHost { get; init; } = "+";
-
     public TimeSpan RequestTimeout { get; init; } = ClusterConnection.DefaultRequestTimeout;
 
     /// <summary>How long the reconcile Lease stays held after its last renewal; also the clock skew it tolerates between replicas.</summary>

@@ -66,6 +66,11 @@ internal sealed partial class ScheduledReconciler(
                 var summary = await pass(cancellationToken);
                 result = summary.Errors == 0 ? "success" : "partial";
                 metrics.RecordCollected(ControllerMetrics.TriggerReconcile, summary.Released, summary.ReservationsReleased);
+                foreach (var (reason, (found, released)) in summary.Leaks)
+                {
+                    metrics.RecordLeaks(reason, found, released);
+                }
+
                 LogDone(logger, summary);
             }
             catch (IpamException ex)

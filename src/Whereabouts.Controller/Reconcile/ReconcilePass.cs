@@ -109,6 +109,11 @@ internal sealed partial class ReconcilePass
             return;
         }
 
+        foreach (var reason in reasons.Values)
+        {
+            summary.Leak(reason, 1, 0);
+        }
+
         if (_settings.DryRun)
         {
             foreach (var (offset, allocation) in chosen.OrderBy(static c => c.Key))
@@ -128,6 +133,7 @@ internal sealed partial class ReconcilePass
             _report?.Allocation(@namespace, name, address, allocation, reasons[offset]);
             LogReleased(_logger, address, allocation.PodRef, allocation.IfName, allocation.ContainerId, @namespace, name, reasons[offset]);
             summary.Released++;
+            summary.Leak(reasons[offset], 0, 1);
         }
 
         summary.Keep(AllocationVerdict.Changed, outcome.Changed.Count);
@@ -195,6 +201,8 @@ internal sealed partial class ReconcilePass
                 continue;
             }
 
+            summary.Leak(Metrics.LeakReason.ReservationUnused, 1, 0);
+
             if (_settings.DryRun)
             {
                 _report?.Reservation(@namespace, reservation.Name, reservation.PodRef);
@@ -209,6 +217,7 @@ internal sealed partial class ReconcilePass
                     _report?.Reservation(@namespace, reservation.Name, reservation.PodRef);
                     LogReservationReleased(_logger, @namespace, reservation.Name, reservation.PodRef);
                     summary.ReservationsReleased++;
+                    summary.Leak(Metrics.LeakReason.ReservationUnused, 0, 1);
                 }
                 else
                 {

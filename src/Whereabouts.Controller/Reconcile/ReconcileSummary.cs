@@ -8,6 +8,7 @@ internal sealed class ReconcileSummary
 {
     private readonly SortedDictionary<string, int> _kept = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, int> _reservationsKept = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, (int Found, int Released)> _leaks = new(StringComparer.Ordinal);
 
     public bool DryRun { get; init; }
 
@@ -32,6 +33,9 @@ internal sealed class ReconcileSummary
     /// <summary>Why reservations stayed, with counts.</summary>
     public IReadOnlyDictionary<string, int> ReservationsKept => _reservationsKept;
 
+    /// <summary>Leaks by reason: allocations and reservations chosen for release, and those the pass did release.</summary>
+    public IReadOnlyDictionary<string, (int Found, int Released)> Leaks => _leaks;
+
     public int KeptTotal => _kept.Values.Sum();
 
     public int ReservationsKeptTotal => _reservationsKept.Values.Sum();
@@ -39,6 +43,13 @@ internal sealed class ReconcileSummary
     public void Keep(string reason, int count = 1) => Add(_kept, reason, count);
 
     public void KeepReservation(string reason) => Add(_reservationsKept, reason, 1);
+
+    /// <summary>Counts <paramref name="found"/> leaks of <paramref name="reason"/>, of which <paramref name="released"/> were released.</summary>
+    public void Leak(string reason, int found, int released)
+    {
+        var (f, r) = _leaks.GetValueOrDefault(reason);
+        _leaks[reason] = (f + found, r + released);
+    }
 
     public override string ToString()
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -6,6 +7,7 @@ using k8s;
 using k8s.Autorest;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Whereabouts.Ipam;
 using Whereabouts.Ipam.Errors;
 using Whereabouts.Storage.Kubernetes.Crds;
 
@@ -21,6 +23,18 @@ namespace Whereabouts.Storage.Kubernetes.Api;
 /// </summary>
 public sealed partial class KubernetesConnection : IDisposable
 {
+    /// <summary>The <c>code</c> of <see cref="IpamMetrics.ApiErrors"/> for a request that got no answer in time.</summary>
+    public const string TimeoutCode = "timeout";
+
+    /// <summary>The <c>code</c> for a connection that could not be made or broke.</summary>
+    public const string UnreachableCode = "unreachable";
+
+    /// <summary>The <c>code</c> for a failed TLS handshake.</summary>
+    public const string TlsFailureCode = "tls";
+
+    /// <summary>The <c>code</c> for a successful answer whose body cannot be read.</summary>
+    public const string UnreadableCode = "unreadable";
+
     private readonly Lock _gate = new();
     private readonly List<Generation> _retired = [];
     private readonly ILogger _logger;
@@ -164,6 +178,7 @@ public sealed partial class KubernetesConnection : IDisposable
             }
             catch (HttpRequestException ex) when (KubeErrors.IsTlsFailure(ex))
             {
+                IpamMetrics.RecordApiError(TlsFailureCode);
                 if (attempt == 0)
                 {
                     LogRetryingAuth(_logger, "a failed TLS handshake", request.ToString(), KubeconfigPath);
@@ -172,6 +187,11 @@ public sealed partial class KubernetesConnection : IDisposable
                 }
 
                 throw KubeErrors.TlsFailure(ex, request, KubeconfigPath, generation.Server);
+            }
+
+            if (!answer.IsSuccess && answer.StatusCode is not (HttpStatusCode.NotFound or HttpStatusCode.Conflict))
+            {
+                IpamMetrics.RecordApiError(((int)answer.StatusCode).ToString(CultureInfo.InvariantCulture));
             }
 
             if (answer.IsSuccess || KubeErrors.IsReturned(answer.StatusCode))
@@ -285,18 +305,22 @@ public sealed partial class KubernetesConnection : IDisposable
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
+            IpamMetrics.RecordApiError(TimeoutCode);
             throw KubeErrors.Timeout(ex, request, generation.Server, RequestTimeout);
         }
         catch (HttpRequestException ex) when (!KubeErrors.IsTlsFailure(ex))
         {
+            IpamMetrics.RecordApiError(UnreachableCode);
             throw KubeErrors.Unreachable(ex, request, generation.Server);
         }
         catch (IOException ex)
         {
+            IpamMetrics.RecordApiError(UnreachableCode);
             throw KubeErrors.Unreachable(ex, request, generation.Server);
         }
         catch (System.Text.Json.JsonException ex)
         {
+            IpamMetrics.RecordApiError(UnreadableCode);
             throw KubeErrors.Unreadable(ex, request, generation.Server);
         }
     }

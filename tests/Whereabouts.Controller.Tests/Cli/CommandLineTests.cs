@@ -17,7 +17,7 @@ public sealed class CommandLineTests
 
         Assert.Equal(0, run.ExitCode);
         Assert.Equal(
-            new RunOptions("worker-1", "kube-system", null, 9464, null, "/host/etc/cni/net.d", "/etc/cni/net.d",
+            new RunOptions("worker-1", "kube-system", null, 9464, "127.0.0.1", null, "/host/etc/cni/net.d", "/etc/cni/net.d",
                 "/var/run/secrets/kubernetes.io/serviceaccount", LogLevelSetting.Verbose),
             harness.Run);
     }
@@ -29,11 +29,11 @@ public sealed class CommandLineTests
 
         await harness.InvokeAsync(
             "run", "--node", "worker-2", "--namespace", "whereabouts", "--kubeconfig", "/etc/kube.conf", "--metrics-port", "9500",
-            "--reconcile-schedule=*/10 * * * *", "--cni-conf-dir", "/c", "--host-cni-conf-dir", "/h", "--service-account-dir", "/sa",
+            "--metrics-bind-address", "fd00::5", "--reconcile-schedule=*/10 * * * *", "--cni-conf-dir", "/c", "--host-cni-conf-dir", "/h", "--service-account-dir", "/sa",
             "--log-level", "DEBUG");
 
         Assert.Equal(
-            new RunOptions("worker-2", "whereabouts", "/etc/kube.conf", 9500, "*/10 * * * *", "/c", "/h", "/sa", LogLevelSetting.Debug),
+            new RunOptions("worker-2", "whereabouts", "/etc/kube.conf", 9500, "fd00::5", "*/10 * * * *", "/c", "/h", "/sa", LogLevelSetting.Debug),
             harness.Run);
     }
 
@@ -47,8 +47,21 @@ public sealed class CommandLineTests
         Assert.Equal("worker-3", harness.Run!.Node);
         Assert.Equal("from-env", harness.Run.Namespace);
         Assert.Equal(9464, harness.Run.MetricsPort);
+        Assert.Equal("127.0.0.1", harness.Run.MetricsBindAddress);
         Assert.Equal(LogLevelSetting.Error, harness.Run.LogLevel);
         Assert.Null(harness.Run.CniConfDir);
+    }
+
+    [Fact]
+    public async Task Run_NodeIpSet_MetricsListenOnItUnlessTheFlagSaysOtherwise()
+    {
+        var harness = new VerbHarness().With("NODENAME", "worker-3").With("NODE_IP", "10.0.0.7");
+
+        await harness.InvokeAsync("run");
+        Assert.Equal("10.0.0.7", harness.Run!.MetricsBindAddress);
+
+        await harness.InvokeAsync("run", "--metrics-bind-address", "0.0.0.0", "--metrics-port", "0");
+        Assert.Equal(("0.0.0.0", 0), (harness.Run!.MetricsBindAddress, harness.Run.MetricsPort));
     }
 
     [Fact]
@@ -64,8 +77,8 @@ public sealed class CommandLineTests
     }
 
     [Theory]
-    [InlineData("--metrics-port=0", "--metrics-port: '0' is not a port (1-65535)")]
-    [InlineData("--metrics-port=65536", "--metrics-port: '65536' is not a port")]
+    [InlineData("--metrics-bind-address=node-1", "--metrics-bind-address: 'node-1' is not an IP address")]
+    [InlineData("--metrics-port=65536", "--metrics-port: '65536' is not a port (1-65535, or 0 for none)")]
     [InlineData("--metrics-port=http", "--metrics-port: 'http' is not a port")]
     [InlineData("--metrics-port=-1", "--metrics-port: '-1' is not a port")]
     [InlineData("--reconcile-schedule=every day", "--reconcile-schedule: 'every day' is not a 5-field cron expression")]

@@ -7,7 +7,7 @@ using Whereabouts.Controller.Tests.InstallCni;
 namespace Whereabouts.Controller.Tests.Cli;
 
 /// <summary>
-/// The three verbs under one root, with <c>reconcile</c> and <c>run</c> handing their parsed options to this harness
+/// The four verbs under one root, with <c>reconcile</c>, <c>run</c> and <c>ipam</c> handing their parsed options to this harness
 /// instead of the real commands, so the command line is tested on its own.
 /// </summary>
 internal sealed class VerbHarness
@@ -19,6 +19,9 @@ internal sealed class VerbHarness
     public RunOptions? Run { get; private set; }
 
     public InstallCniOptions? InstallCni { get; private set; }
+
+    /// <summary>The options of the last <c>ipam</c> subcommand: show, check (<see cref="IpamCommandOptions"/>) or release.</summary>
+    public object? Ipam { get; private set; }
 
     public VerbHarness With(string name, string value)
     {
@@ -45,6 +48,7 @@ internal sealed class VerbHarness
                 Run = options;
                 return Task.FromResult(0);
             }),
+            new IpamVerb(environment, (options, _) => Capture(options), (options, _) => Capture(options), (options, _) => Capture(options)),
         };
         if (args is ["install-cni", ..])
         {
@@ -55,5 +59,11 @@ internal sealed class VerbHarness
 
         var code = await CommandLine.InvokeAsync(root, args, environment, TestContext.Current.CancellationToken);
         return new CliRun(code, output.ToString(), error.ToString());
+    }
+
+    private Task<int> Capture(object options)
+    {
+        Ipam = options;
+        return Task.FromResult(0);
     }
 }

@@ -1,4 +1,8 @@
+using Whereabouts.Controller.Inventory;
 using Whereabouts.Controller.Metrics;
+using Whereabouts.Core.Allocation;
+using Whereabouts.Core.Net;
+using Whereabouts.Ipam.Stores;
 using Whereabouts.Controller.Tests.Reconcile;
 using Whereabouts.Ipam;
 
@@ -7,6 +11,7 @@ namespace Whereabouts.Controller.Tests.Metrics;
 public sealed class ControllerMetricsTests : IDisposable
 {
     private const string Labels = "{namespace=\"kube-system\",pool=\"10.5.0.0-24\",range=\"10.5.0.0/24\"}";
+    private const string UsageLabels = "{pool=\"10.5.0.0-24\",namespace=\"kube-system\"}";
 
     private readonly ControllerMetrics _metrics = new();
 
@@ -15,19 +20,54 @@ public sealed class ControllerMetricsTests : IDisposable
     [Fact]
     public async Task SetPools_ThenAPoolGoes_SeriesFollow()
     {
-        _metrics.SetPools([new PoolUsage("kube-system", "10.5.0.0-24", "10.5.0.0/24", 254, 2), new PoolUsage("kube-system", "gone", "10.6.0.0/24", 254, 0)]);
+        _metrics.SetPools([Usage("10.5.0.0-24", "10.5.0.0/24", 2), Usage("gone", "10.6.0.0/24", 0)]);
         var text = await ExportAsync();
 
         Assert.Equal(2, MetricsText.Value(text, "whereabouts_ipam_allocations_in_use" + Labels));
-        Assert.Equal(252, MetricsText.Value(text, "whereabouts_ipam_allocations_free" + Labels));
+        Assert.Equal(252, MetricsText.Value(text, "whereabouts_allocations_free" + UsageLabels));
+        Assert.Equal(2 / 254d, MetricsText.Value(text, "whereabouts_pool_usage_ratio" + UsageLabels));
         Assert.Equal(254, MetricsText.Value(text, "whereabouts_ipam_ippool_size" + Labels));
         Assert.Contains("pool=\"gone\"", text, StringComparison.Ordinal);
 
-        _metrics.SetPools([new PoolUsage("kube-system", "10.5.0.0-24", "10.5.0.0/24", 254, 3)]);
+        _metrics.SetPools([Usage("10.5.0.0-24", "10.5.0.0/24", 3)]);
         text = await ExportAsync();
 
         Assert.Equal(3, MetricsText.Value(text, "whereabouts_ipam_allocations_in_use" + Labels));
+        Assert.Equal(251, MetricsText.Value(text, "whereabouts_allocations_free" + UsageLabels));
         Assert.DoesNotContain("pool=\"gone\"", text, StringComparison.Ordinal);
+
+        _metrics.SetPools([]);
+        Assert.DoesNotContain("pool=", await ExportAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RecordLeaks_FoundAndReleasedByReason()
+    {
+        var text = await ExportAsync();
+        Assert.All(ControllerMetrics.LeakReasons, r => Assert.Equal(0, MetricsText.Value(text, $"whereabouts_leaks_found_total{{reason=\"{r}\"}}")));
+
+        _metrics.RecordLeaks(LeakReason.PodGone, 3, 2);
+        text = await ExportAsync();
+
+        Assert.Equal(3, MetricsText.Value(text, "whereabouts_leaks_found_total{reason=\"pod-gone\"}"));
+        Assert.Equal(2, MetricsText.Value(text, "whereabouts_leaks_released_total{reason=\"pod-gone\"}"));
+        Assert.Equal("counter", MetricsText.Types(text)["whereabouts_leaks_found_total"]);
+    }
+
+    [Fact]
+    public async Task ApiErrorsAndAddDelDurations_PublishedWithTheirLabels()
+    {
+        var before = MetricsText.Value(await ExportAsync(), "whereabouts_api_errors_total{code=\"503\"}") ?? 0;
+
+        IpamMetrics.RecordApiError("503");
+        IpamMetrics.AddDuration.Record(0.02);
+        IpamMetrics.DelDuration.Record(0.3);
+        var text = await ExportAsync();
+
+        Assert.Equal(before + 1, MetricsText.Value(text, "whereabouts_api_errors_total{code=\"503\"}"));
+        var types = MetricsText.Types(text);
+        Assert.Equal(("counter", "histogram", "histogram"), (types["whereabouts_api_errors_total"], types["whereabouts_add_duration_seconds"], types["whereabouts_del_duration_seconds"]));
+        Assert.True(MetricsText.Value(text, "whereabouts_del_duration_seconds_bucket{le=\"0.5\"}") >= 1);
     }
 
     [Fact]
@@ -85,22 +125,19 @@ public sealed class ControllerMetricsTests : IDisposable
     [InlineData("10.5.0.0/30", 2)]
     [InlineData("10.5.0.0/31", 0)]
     [InlineData("fd00::/64", 18446744073709551614d)]
-    public void PoolUsageOf_Range_UsableAddresses(string range, double size)
+    public void PoolUsage_NoNetworkDefinition_WholeRangeUsable(string range, double size)
     {
-        var pool = new Whereabouts.Storage.Kubernetes.Crds.IPPool
-        {
-            Metadata = new() { Name = "p", NamespaceProperty = "ns" },
-            Spec = new() { Range = range, Allocations = new() { ["1"] = new() { Id = "c", PodRef = "a/b" } } },
-        };
+        var usage = Usage("p", range, 1);
 
-        var usage = PoolUsage.Of(pool)!;
-
-        Assert.Equal((size, 1d, Math.Max(0, size - 1)), (usage.Size, usage.InUse, usage.Free));
+        Assert.Equal((size, 1, Math.Max(0, size - 1)), ((double)usage.Capacity, usage.Allocated, (double)usage.Free));
     }
 
-    [Fact]
-    public void PoolUsageOf_UnreadableRange_Null() =>
-        Assert.Null(PoolUsage.Of(new Whereabouts.Storage.Kubernetes.Crds.IPPool { Spec = new() { Range = "nope" } }));
+    private static PoolUsage Usage(string name, string range, int allocations)
+    {
+        var cidr = Cidr.Parse(range);
+        var entries = Enumerable.Range(1, allocations).ToDictionary(i => (UInt128)i, i => new PoolAllocation("c" + i, "a/b" + i, "net1"));
+        return PoolUsage.From("kube-system", new PoolSnapshot(new PoolKey(name, cidr.Masked), cidr.Address, "1", entries), NetworkDirectory.Empty);
+    }
 
     private async Task<string> ExportAsync()
     {

@@ -16,7 +16,10 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Metrics_PoolsAndAPodDeletion_Published()
     {
-        _node.WhereaboutsNetwork("default", "net1", "10.5.0.0/24");
+        _node.Cluster.Nad(
+            "default",
+            "net1",
+            """{"cniVersion":"0.3.1","name":"net1","type":"macvlan","ipam":{"type":"whereabouts","range":"10.5.0.0/24","gateway":"10.5.0.1","range_start":"10.5.0.2","range_end":"10.5.0.100"}}""");
         _node.Cluster.Pool("10.5.0.0-24", "10.5.0.0/24", new Alloc("7", "c-web", "default/web-1"), new Alloc("8", "c-other", "default/other"));
         _node.Cluster.Reservation("10.5.0.7", "default/web-1");
         _node.Pod("default/web-1", "net1");
@@ -26,17 +29,43 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
 
         _node.Cluster.RemovePod("default/web-1");
 
+        // The queue empties only after the reservation is gone and the event written, which may be after the pool write.
         await Eventually.TrueAsync(
-            async () => MetricsText.Value((await _node.GetAsync("metrics")).Body, "whereabouts_ipam_allocations_in_use" + Pool) == 1,
+            async () =>
+            {
+                var body = (await _node.GetAsync("metrics")).Body;
+                return MetricsText.Value(body, "whereabouts_ipam_allocations_in_use" + Pool) == 1
+                    && MetricsText.Value(body, "whereabouts_pod_release_queue_length") == 0;
+            },
             "the pool metrics did not follow");
         var (status, text) = await _node.GetAsync("metrics");
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal(253, MetricsText.Value(text, "whereabouts_ipam_allocations_free" + Pool));
-        Assert.Equal(254, MetricsText.Value(text, "whereabouts_ipam_ippool_size" + Pool));
+        const string Usage = "{pool=\"10.5.0.0-24\",namespace=\"kube-system\"}";
+        Assert.Equal(98, MetricsText.Value(text, "whereabouts_allocations_free" + Usage));
+        Assert.Equal(1 / 99d, MetricsText.Value(text, "whereabouts_pool_usage_ratio" + Usage));
+        Assert.Equal(99, MetricsText.Value(text, "whereabouts_ipam_ippool_size" + Pool));
+        Assert.Equal(1, MetricsText.Value(text, "whereabouts_leaks_found_total{reason=\"pod-deleted\"}"));
+        Assert.Equal(1, MetricsText.Value(text, "whereabouts_leaks_released_total{reason=\"pod-deleted\"}"));
         Assert.Equal(1, MetricsText.Value(text, "whereabouts_ip_gc_counts{trigger=\"pod-deleted\",object=\"allocation\"}"));
         Assert.Equal(1, MetricsText.Value(text, "whereabouts_ip_gc_counts{trigger=\"pod-deleted\",object=\"reservation\"}"));
         Assert.Equal(0, MetricsText.Value(text, "whereabouts_pod_release_queue_length"));
         Assert.NotNull(MetricsText.Value(text, "whereabouts_ipam_release_counts"));
+    }
+
+    [Fact]
+    public async Task Metrics_PortZero_ServesNothingButTheControllerRuns()
+    {
+        _node.MetricsPortOverride = 0;
+        _node.WhereaboutsNetwork("default", "net1", "10.5.0.0/24");
+        _node.Cluster.Pool("10.5.0.0-24", "10.5.0.0/24", new Alloc("7", "c-web", "default/web-1"));
+        var uid = _node.Pod("default/web-1", "net1");
+
+        await _node.StartAsync();
+        Assert.Equal(0, (int)(await _node.GetAsync("healthz")).Status);
+        await Eventually.TrueAsync(() => Task.FromResult(_node.State().Contains(uid, StringComparison.Ordinal)), "the controller never tracked the pod");
+        _node.Cluster.RemovePod("default/web-1");
+
+        await Eventually.TrueAsync(() => Task.FromResult(_node.Cluster.Allocations("10.5.0.0-24").Count == 0), "the controller did not release the deleted pod's address");
     }
 
     [Fact]

@@ -42,6 +42,9 @@ internal sealed class NodeHarness : IAsyncDisposable
 
     public int MetricsPort { get; }
 
+    /// <summary>The <c>--metrics-port</c> to pass instead of <see cref="MetricsPort"/> (0 turns the endpoint off).</summary>
+    public int? MetricsPortOverride { get; set; }
+
     public string StateFile => Path.Join(ConfDir, "whereabouts.d", SeenPods.FileName);
 
     public Uri MetricsAddress => new($"http://127.0.0.1:{MetricsPort}/");
@@ -56,7 +59,6 @@ internal sealed class NodeHarness : IAsyncDisposable
         WriteRetry = new RetryPolicy(4, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50)),
         HealthGrace = TimeSpan.FromSeconds(1),
         PoolMetricsInterval = TimeSpan.FromMilliseconds(200),
-        MetricsHost = "127.0.0.1",
         RequestTimeout = TimeSpan.FromSeconds(3),
         KubeconfigRefreshInterval = TimeSpan.FromMilliseconds(200),
     };
@@ -83,10 +85,17 @@ internal sealed class NodeHarness : IAsyncDisposable
             ["KUBERNETES_SERVICE_PORT"] = port,
         };
         var output = new StringWriter(CultureInfo.InvariantCulture);
-        var options = new RunOptions(Node, TestCluster.Namespace, null, MetricsPort, null, ConfDir, "/etc/cni/net.d", ServiceAccountDir, LogLevelSetting.Error);
+        var options = new RunOptions(Node, TestCluster.Namespace, null, MetricsPortOverride ?? MetricsPort, "127.0.0.1", null, ConfDir, "/etc/cni/net.d", ServiceAccountDir, LogLevelSetting.Error);
         _stop = new CancellationTokenSource();
         _run = NodeControllerCommand.RunAsync(
             options, new CliEnvironment(environment.GetValueOrDefault, output, output, TimeProvider.System), Settings, _stop.Token);
+        if (MetricsPortOverride == 0)
+        {
+            // Nothing to probe: wait until the controller has listed the pods of its node.
+            await Eventually.TrueAsync(() => Task.FromResult(Cluster.Server.Counters.Get("list", "pods") > 0), "the controller never listed the pods");
+            return;
+        }
+
         await Eventually.TrueAsync(async () => (await GetAsync("healthz")).Status == HttpStatusCode.OK, "the controller never became healthy");
     }
 
