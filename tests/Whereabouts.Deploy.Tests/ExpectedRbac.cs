@@ -3,30 +3,26 @@ namespace Whereabouts.Deploy.Tests;
 /// <summary>The Kubernetes API calls the plugin and controller make: the RBAC must grant exactly these.</summary>
 internal static class ExpectedRbac
 {
+    /// <summary>
+    /// Everything the service account may do cluster-wide, each with the code that needs it. <see cref="ApiCallSites"/>
+    /// derives the same set from the source, and RbacDerivationTests holds the two together.
+    /// </summary>
     public static readonly IReadOnlySet<string> ClusterPermissions = new SortedSet<string>(StringComparer.Ordinal)
     {
-        "whereabouts.cni.cncf.io/ippools:get",
-        "whereabouts.cni.cncf.io/ippools:list",
-        "whereabouts.cni.cncf.io/ippools:watch",
-        "whereabouts.cni.cncf.io/ippools:create",
-        "whereabouts.cni.cncf.io/ippools:patch",
-        "whereabouts.cni.cncf.io/overlappingrangeipreservations:get",
-        "whereabouts.cni.cncf.io/overlappingrangeipreservations:list",
-        "whereabouts.cni.cncf.io/overlappingrangeipreservations:create",
-        "whereabouts.cni.cncf.io/overlappingrangeipreservations:delete",
-        "whereabouts.cni.cncf.io/nodeslicepools:get",
-        "whereabouts.cni.cncf.io/nodeslicepools:list",
-        "core/pods:get",
-        "core/pods:list",
-        "core/pods:watch",
-        "core/nodes:get",
-        "core/events:create",
-        "core/events:patch",
-        "events.k8s.io/events:create",
-        "events.k8s.io/events:patch",
-        "k8s.cni.cncf.io/network-attachment-definitions:get",
-        "k8s.cni.cncf.io/network-attachment-definitions:list",
-        "k8s.cni.cncf.io/network-attachment-definitions:watch",
+        "whereabouts.cni.cncf.io/ippools:get",                          // plugin ADD/DEL, node controller (WhereaboutsClient.GetPoolAsync)
+        "whereabouts.cni.cncf.io/ippools:list",                         // plugin STATUS probe, reconcile, pool metrics (ListPoolsAsync, ProbeAsync)
+        "whereabouts.cni.cncf.io/ippools:create",                       // plugin ADD of a network's first address (CreatePoolAsync)
+        "whereabouts.cni.cncf.io/ippools:patch",                        // every pool write (TryUpdatePoolAsync)
+        "whereabouts.cni.cncf.io/overlappingrangeipreservations:get",    // plugin ADD/DEL, node controller (GetReservationAsync)
+        "whereabouts.cni.cncf.io/overlappingrangeipreservations:list",   // reconcile (ListReservationsAsync)
+        "whereabouts.cni.cncf.io/overlappingrangeipreservations:create", // plugin ADD (CreateReservationAsync)
+        "whereabouts.cni.cncf.io/overlappingrangeipreservations:delete", // plugin DEL, node controller, reconcile (DeleteReservationAsync)
+        "core/pods:get",                                                 // plugin GC (GetPodPlacementAsync), controller (GetPodAsync)
+        "core/pods:list",                                                // node controller, reconcile (ClusterApi.ListPodsAsync)
+        "core/pods:watch",                                               // node controller (ClusterApi.WatchPodsAsync)
+        "core/events:create",                                            // node controller's pod events (ClusterApi.CreateEventAsync)
+        "k8s.cni.cncf.io/network-attachment-definitions:get",           // node controller (ClusterApi.GetNetworkConfigAsync)
+        "k8s.cni.cncf.io/network-attachment-definitions:list",          // pool metrics windows (ClusterApi.ListNetworkConfigsAsync)
     };
 
     /// <summary>Only the Lease that elects the in-DaemonSet reconcile runner, in the whereabouts namespace.</summary>
