@@ -32,7 +32,10 @@ internal sealed record ProblemDocument(
     [property: JsonPropertyName("pool")] string? Pool,
     [property: JsonPropertyName("detail")] string Detail);
 
-/// <summary><c>ipam release -o json</c>: what was released.</summary>
+/// <summary><c>ipam release -o json</c>: <c>{"released":[…]}</c>, empty when another writer released the address first.</summary>
+internal sealed record ReleaseResultDocument([property: JsonPropertyName("released")] IReadOnlyList<ReleaseDocument> Released);
+
+/// <summary>One pool entry <c>ipam release</c> removed, and the reservation it deleted (null when none).</summary>
 internal sealed record ReleaseDocument(
     [property: JsonPropertyName("ip")] string Ip,
     [property: JsonPropertyName("podRef")] string PodRef,
@@ -45,5 +48,5 @@ internal sealed record ReleaseDocument(
 [JsonSourceGenerationOptions(WriteIndented = true)]
 [JsonSerializable(typeof(ShowDocument))]
 [JsonSerializable(typeof(CheckDocument))]
-[JsonSerializable(typeof(ReleaseDocument))]
+[JsonSerializable(typeof(ReleaseResultDocument))]
 internal sealed partial class IpamJsonContext : JsonSerializerContext;
