@@ -139,10 +139,5 @@ public sealed class ControllerMetricsTests : IDisposable
         return PoolUsage.From("kube-system", new PoolSnapshot(new PoolKey(name, cidr.Masked), cidr.Address, "1", entries), NetworkDirectory.Empty);
     }
 
-    private async Task<string> ExportAsync()
-    {
-        using var buffer = new MemoryStream();
-        await _metrics.ExportAsync(buffer, TestContext.Current.CancellationToken);
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
-    }
+    private Task<string> ExportAsync() => MetricsText.ExportAsync(_metrics);
 }

@@ -20,6 +20,14 @@ internal static partial class MetricsText
         return null;
     }
 
+    /// <summary>What <paramref name="metrics"/> would answer to a scrape.</summary>
+    public static async Task<string> ExportAsync(Whereabouts.Controller.Metrics.ControllerMetrics metrics)
+    {
+        using var buffer = new MemoryStream();
+        await metrics.ExportAsync(buffer, TestContext.Current.CancellationToken);
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
     /// <summary>Every <c># TYPE name type</c> line.</summary>
     public static IReadOnlyDictionary<string, string> Types(string text) =>
         TypeLine().Matches(text).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);

@@ -78,10 +78,5 @@ public sealed class PoolUsageRefresherTests : IAsyncLifetime
         return (refresher, metrics);
     }
 
-    private static async Task<string> ExportAsync(ControllerMetrics metrics)
-    {
-        using var buffer = new MemoryStream();
-        await metrics.ExportAsync(buffer, TestContext.Current.CancellationToken);
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
-    }
+    private static Task<string> ExportAsync(ControllerMetrics metrics) => MetricsText.ExportAsync(metrics);
 }
