@@ -62,4 +62,21 @@ public sealed class IpamMetricsTests : IAsyncDisposable
         Assert.Equal(3, metrics.Total(IpamMetrics.Releases.Name));
         Assert.Equal(1, metrics.Total(IpamMetrics.ReleaseFailures.Name));
     }
+
+    [Fact]
+    public async Task AddAndDel_EachRecordOneDurationWhetherTheySucceedOrNot()
+    {
+        var service = Services.Over(_store);
+        using var metrics = new MetricsRecorder();
+
+        await service.AllocateAsync(new AllocationRequest(TwoRanges, Pod(1)), CancellationToken.None);
+        _store.FailNext(FakeOperation.GetOrCreatePool, () => new StoreAccessDeniedException("denied"));
+        await Assert.ThrowsAsync<StoreAccessDeniedException>(
+            () => service.AllocateAsync(new AllocationRequest(TwoRanges, Pod(2)), CancellationToken.None));
+        await service.DelAsync(TwoRanges, Pod(1));
+
+        Assert.Equal(2, metrics.Count(IpamMetrics.AddDuration.Name));
+        Assert.Equal(1, metrics.Count(IpamMetrics.AllocationDuration.Name));
+        Assert.Equal(1, metrics.Count(IpamMetrics.DelDuration.Name));
+    }
 }

@@ -22,7 +22,8 @@ internal sealed class IpamMeterBridge : IDisposable
     {
         _factory = Prometheus.Metrics.WithCustomRegistry(registry);
 
-        // Creates every instrument of the meter, so each is published (at zero) from the first scrape on.
+        // Creates every instrument of the meter, so each is published (at zero) from the first scrape on, and so that
+        // LabelsOf never runs while the meter's type is still initializing (its properties would still be null).
         _ = IpamMetrics.Allocations;
         _listener.InstrumentPublished = Publish;
         _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>

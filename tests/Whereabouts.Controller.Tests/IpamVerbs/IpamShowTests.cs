@@ -104,6 +104,17 @@ public sealed class IpamShowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Show_Ipv6Range_FreeBeyondTwoToTheFiftyThreeIsAnExactNumber()
+    {
+        _cluster.Pool("fd00---64", "fd00::/64", new Alloc("1", "c6", "default/web-1"));
+
+        var run = await IpamCli.RunAsync(null, "ipam", "show", "--kubeconfig", _cluster.KubeconfigPath, "-o", "json");
+
+        var pool = IpamCli.Json(run)["pools"]!.AsArray().Single(p => (string?)p!["name"] == "fd00---64")!;
+        Assert.Equal("18446744073709551613", pool["free"]!.ToJsonString());
+    }
+
+    [Fact]
     public async Task Show_KubeconfigFromTheEnvironmentVariable_IsUsed()
     {
         var environment = new Dictionary<string, string> { ["KUBECONFIG"] = _cluster.KubeconfigPath + ":/nonexistent/second" };
