@@ -170,13 +170,16 @@ internal sealed class ConsistencyCheck
                 continue;
             }
 
-            var ip = ReservationNames.TryParseAddress(name, out var address) ? address.ToString() : null;
+            var parsed = ReservationNames.TryParseAddress(name, out var address, out var network);
             _problems.Add(new Problem(
                 Problem.ReservationWithoutAllocation,
-                ip,
+                parsed ? address.ToString() : null,
                 reservation.PodRef,
                 null,
-                $"reservation {@namespace}/{name} of {Owner(reservation.PodRef, reservation.IfName)} has no allocation in any pool"));
+                $"reservation {@namespace}/{name} of {Owner(reservation.PodRef, reservation.IfName)} has no allocation in any pool")
+            {
+                Network = parsed ? network ?? string.Empty : null,
+            });
         }
     }
 

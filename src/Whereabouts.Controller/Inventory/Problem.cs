@@ -8,6 +8,9 @@ namespace Whereabouts.Controller.Inventory;
 /// <param name="Detail">One sentence for a person.</param>
 internal sealed record Problem(string Kind, string? Ip, string? PodRef, string? Pool, string Detail)
 {
+    /// <summary>For a problem outside any pool (a reservation): the network name it belongs to, empty for none; null when unknown.</summary>
+    public string? Network { get; init; }
+
     /// <summary>An allocation of a pod that does not exist.</summary>
     public const string PodGone = "pod-gone";
 

@@ -20,7 +20,7 @@ internal static class IpamCheckCommand
         using var session = IpamSession.Open(options, environment, loggers.CreateLogger("ipam"));
         var inventory = await ClusterInventory.ReadAsync(session.Client, session.Cluster, options.Namespace, true, true, cancellationToken);
         var problems = ConsistencyCheck.Run(inventory, environment.Time.GetUtcNow(), ReconcileSettings.DefaultReservationGrace)
-            .Where(p => options.Network is not { } network || p.Pool is null || inventory.Pools.Any(u => u.Namespace + "/" + u.Name == p.Pool && u.BelongsTo(network)))
+            .Where(p => options.Network is not { } network || Concerns(p, network, inventory))
             .ToList();
         if (options.Json)
         {
@@ -33,6 +33,22 @@ internal static class IpamCheckCommand
         }
 
         return problems.Count == 0 ? ExitCodes.Success : ExitCodes.Problems;
+    }
+
+    /// <summary>
+    /// True when <paramref name="problem"/> is in a pool of <paramref name="network"/>, or is a reservation made under
+    /// that network name or under the <c>network_name</c> of the definition called so; a problem of unknown network stays.
+    /// </summary>
+    private static bool Concerns(Problem problem, string network, ClusterInventory inventory)
+    {
+        if (problem.Pool is { } pool)
+        {
+            return inventory.Pools.Any(u => u.Namespace + "/" + u.Name == pool && u.BelongsTo(network));
+        }
+
+        return problem.Network is not { } reservationNetwork
+            || reservationNetwork == network
+            || inventory.Pools.Any(u => u.BelongsTo(network) && u.NetworkNames.Contains(reservationNetwork, StringComparer.Ordinal));
     }
 
     private static async Task WriteTextAsync(TextWriter output, List<Problem> problems, ClusterInventory inventory)

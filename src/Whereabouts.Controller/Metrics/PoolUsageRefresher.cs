@@ -25,6 +25,8 @@ internal sealed partial class PoolUsageRefresher(
 {
     public const string LeaseName = "whereabouts-pool-metrics";
 
+    private string? _lastFailure;
+
     /// <summary>True while this replica holds the Lease and publishes the pool series.</summary>
     public bool Publishing { get; private set; }
 
@@ -87,11 +89,17 @@ internal sealed partial class PoolUsageRefresher(
             {
                 LogUnreadable(logger, problem);
             }
+
+            _lastFailure = null;
         }
         catch (IpamException ex)
         {
-            // The last values stay published until the next round.
-            LogRefreshFailed(logger, ex.Message);
+            // The last values stay published; logged once per distinct failure, not every interval.
+            if (ex.Message != _lastFailure)
+            {
+                LogRefreshFailed(logger, ex.Message);
+                _lastFailure = ex.Message;
+            }
         }
     }
 

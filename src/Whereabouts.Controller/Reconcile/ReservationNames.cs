@@ -49,7 +49,10 @@ internal static class ReservationNames
     /// The address a reservation name stands for: the split into an optional network name and an address written as
     /// <see cref="ObjectNames.OverlappingReservation"/> writes it, trying every dash; false for a name no address writes.
     /// </summary>
-    public static bool TryParseAddress(string reservationName, out Ip address)
+    public static bool TryParseAddress(string reservationName, out Ip address) => TryParseAddress(reservationName, out address, out _);
+
+    /// <summary>As <see cref="TryParseAddress(string, out Ip)"/>, with the network name the reservation was made under (null for none).</summary>
+    public static bool TryParseAddress(string reservationName, out Ip address, out string? networkName)
     {
         ArgumentNullException.ThrowIfNull(reservationName);
         for (var start = 0; start >= 0 && start < reservationName.Length; start = NextStart(reservationName, start))
@@ -61,12 +64,14 @@ internal static class ReservationNames
                 if (Ip.TryParse(candidate, out var ip) && ObjectNames.OverlappingReservation(ip, network) == reservationName)
                 {
                     address = ip;
+                    networkName = network;
                     return true;
                 }
             }
         }
 
         address = default;
+        networkName = null;
         return false;
     }
 

@@ -92,6 +92,24 @@ public sealed class IpamCheckTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Check_Network_KeepsOnlyThatNetworksPoolsAndReservations()
+    {
+        _cluster.Pool("red-10.2.0.0-24", "10.2.0.0/24", new Alloc("6", "c-gone", "default/gone"));
+        _cluster.Pool("10.9.0.0-24", "10.9.0.0/24", new Alloc("6", "c-gone2", "default/gone2"));
+        _cluster.Reservation("red-10.2.0.6", "default/gone");
+        _cluster.Reservation("red-10.2.0.9", "default/forgotten");
+        _cluster.Reservation("blue-10.2.0.9", "default/forgotten");
+
+        var red = IpamCli.Json(await Check("-o", "json", "--network", "red-a"))["problems"]!.AsArray();
+        var all = IpamCli.Json(await Check("-o", "json"))["problems"]!.AsArray();
+
+        Assert.Equal(
+            [("pod-gone", "10.2.0.6"), ("reservation-without-allocation", "10.2.0.9")],
+            red.Select(p => ((string?)p!["kind"], (string?)p["ip"])));
+        Assert.Equal(5, all.Count);
+    }
+
+    [Fact]
     public async Task Check_YoungReservationWithoutAllocation_IsAnAddInFlightNotAProblem()
     {
         _cluster.Young();
