@@ -58,6 +58,14 @@ public sealed partial class OptionalObjectsRenderTests(DeployFixture fixture)
         valuesFiles: [fixture.WriteScratchFile("everything-on.yaml", EverythingOnValues)]);
 
     [Fact]
+    public void HelmLint_EverythingOn_Passes()
+    {
+        var result = fixture.Helm.Lint(RepositoryLayout.Chart, fixture.WriteScratchFile("lint-everything-on.yaml", EverythingOnValues));
+
+        Assert.True(result.ExitCode == 0, result.Describe());
+    }
+
+    [Fact]
     public void Render_DefaultValues_HasNoNamespaceAndNoMonitoringObjects()
     {
         Assert.Empty(fixture.DefaultRender.Objects.Select(o => o.Kind).Intersect(OptionalKinds));
