@@ -61,10 +61,10 @@ public sealed class CarvelPackageTests(DeployFixture fixture)
         Assert.Equal("config/values.yaml", (string?)Assert.Single(helm["valuesFrom"]!.AsArray())!["path"]);
 
         // kapp-controller adds ytt-paths-from-secret-name overlays to ytt steps only; this one reads the
-        // chart's output ("-") and must tolerate Helm's plain "# Source:" comments.
+        // chart's output ("-") and must tolerate Helm's plain "# Source:" comments, which older ytt rejects.
         var ytt = steps[1]!["ytt"]!.AsObject();
         Assert.Equal(["-"], DefaultRenderTests.Strings(ytt["paths"]));
-        Assert.True((bool?)ytt["ignoreUnknownComments"], "ytt rejects Helm's '# Source:' comments without ignoreUnknownComments");
+        Assert.True((bool?)ytt["ignoreUnknownComments"], "ytt releases that want '#!' comments reject Helm's '# Source:' comments without ignoreUnknownComments");
         Assert.Equal(["ignoreUnknownComments", "paths"], ytt.Select(p => p.Key).Order(StringComparer.Ordinal));
 
         Assert.Equal(["-", ".imgpkg/images.yml"], DefaultRenderTests.Strings(steps[2]!["kbld"]!["paths"]));
@@ -90,6 +90,33 @@ public sealed class CarvelPackageTests(DeployFixture fixture)
 
         var offending = render.Yaml.Split('\n').Where(line => line.TrimStart().StartsWith("#@", StringComparison.Ordinal) || line.Contains(" #@", StringComparison.Ordinal));
         Assert.Empty(offending);
+    }
+
+    [Fact]
+    public void KappControllerRender_YttStepWithTheReadmesOverlay_LabelsTheDaemonSetPodsAndKeepsEverythingElse()
+    {
+        var ytt = RepositoryLayout.Ytt;
+        if (ytt is null)
+        {
+            Assert.Skip("ytt is not installed (set YTT or put it in .tools/bin); the step's shape is checked by the other tests");
+        }
+
+        var render = RenderLikeKappController(fixture.WriteScratchFile("ytt-everything-on.yaml", OptionalObjectsRenderTests.EverythingOnValues));
+        var overlay = fixture.WriteScratchFile("label-overlay.yaml", ReadmeOverlay());
+
+        // The arguments kapp-controller gives ytt for this step, plus the overlay secret's file (pathsFrom).
+        var step = Package["spec"]!["template"]!["spec"]!["template"]![1]!["ytt"]!;
+        List<string> arguments = (bool?)step["ignoreUnknownComments"] == true ? ["--ignore-unknown-comments"] : [];
+        arguments.AddRange(DefaultRenderTests.Strings(step["paths"]).SelectMany(path => new[] { "-f", path }));
+        arguments.AddRange(["-f", overlay]);
+        var output = new ManifestSet(ProcessRunner.Run(ytt, arguments, fixture.ScratchDirectory, standardInput: render.Yaml).EnsureSuccess().StandardOutput);
+
+        Assert.Equal("networking", (string?)output.DaemonSet.Spec["template"]!["metadata"]!["labels"]!["team"]);
+        Assert.Equal(render.Objects.Select(o => o.ToString()), output.Objects.Select(o => o.ToString()));
+        Assert.All(render.Objects.Where(o => o.Kind != "DaemonSet"), original =>
+            Assert.True(JsonNode.DeepEquals(original.Object, output.Objects.Single(o => o.ToString() == original.ToString()).Object), $"ytt changed {original}"));
+        var result = ManifestValidator.Validate(output.Yaml);
+        Assert.True(result.ExitCode == 0, result.Describe());
     }
 
     [Fact]
@@ -215,6 +242,15 @@ public sealed class CarvelPackageTests(DeployFixture fixture)
         Assert.Equal("96Mi", (string?)requests["memory"]);
         var result = ManifestValidator.Validate(render.Yaml);
         Assert.True(result.ExitCode == 0, result.Describe());
+    }
+
+    /// <summary>The overlay of deploy/carvel/README.md's example (the here-document written to label-overlay.yaml).</summary>
+    private static string ReadmeOverlay()
+    {
+        var lines = File.ReadAllLines(RepositoryLayout.CarvelReadme);
+        var start = Array.FindIndex(lines, l => l.StartsWith("cat > label-overlay.yaml <<'OVERLAY'", StringComparison.Ordinal));
+        Assert.True(start >= 0, "deploy/carvel/README.md lost its overlay example");
+        return string.Join('\n', lines.Skip(start + 1).TakeWhile(l => l != "OVERLAY")) + "\n";
     }
 
     /// <summary>
