@@ -24,11 +24,14 @@ public sealed class DashboardPreviewTests
     }
 
     [Fact]
-    public void Picture_IsCommittedAndShownInTheMonitoringDocs()
+    public void Picture_IsCommittedAndShownInTheReadmeAndTheMonitoringDocs()
     {
         Assert.True(File.Exists(Path.Combine(RepositoryLayout.Root, "docs", "images", "grafana-dashboard.png")));
-        var docs = File.ReadAllText(Path.Combine(RepositoryLayout.Root, "docs", "monitoring.md"));
-        Assert.Contains("images/grafana-dashboard.png", docs, StringComparison.Ordinal);
-        Assert.Contains("sample data", docs, StringComparison.OrdinalIgnoreCase);
+        Assert.All(new[] { Path.Combine("docs", "monitoring.md"), "README.md" }, document =>
+        {
+            var text = File.ReadAllText(Path.Combine(RepositoryLayout.Root, document));
+            Assert.Contains("images/grafana-dashboard.png", text, StringComparison.Ordinal);
+            Assert.Contains("sample data", text, StringComparison.OrdinalIgnoreCase);
+        });
     }
 }
