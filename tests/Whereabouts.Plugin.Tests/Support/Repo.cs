@@ -22,6 +22,18 @@ internal static class Repo
         }
     }
 
+    /// <summary>The plugin built for another runtime identifier (<c>linux-arm64</c>) by <c>./build.sh --arch</c>.</summary>
+    public static string PluginFor(string runtimeIdentifier)
+    {
+        var path = Path.Combine(BinDirectory, runtimeIdentifier, "whereabouts");
+        if (!File.Exists(path))
+        {
+            Assert.Fail($"{path} does not exist: run ./build.sh --arch {runtimeIdentifier["linux-".Length..]} plugin (./test.sh does)");
+        }
+
+        return path;
+    }
+
     public const string ReferencePlugins = "/usr/lib/cni";
 
     private static string FindRoot()
