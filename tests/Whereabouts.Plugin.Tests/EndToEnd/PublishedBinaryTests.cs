@@ -72,6 +72,18 @@ public sealed partial class PublishedBinaryTests
         Assert.Contains(PluginHost.About("", RuntimeInformation.ProcessArchitecture)["whereabouts ".Length..], about.Stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [MemberData(nameof(Binaries))]
+    public async Task Plugin_ExportsNoNativeRuntimeSymbols_ThatEveryStartWouldScan(string build)
+    {
+        var symbols = await Run.CheckedAsync("objdump", "-T", PathOf(build));
+
+        var defined = DynamicSymbol().Matches(symbols).Where(static m => m.Groups["section"].Value != "*UND*").Select(static m => m.Groups["name"].Value).ToList();
+
+        Assert.True(defined.Count <= 4, $"{defined.Count} exported symbols, e.g. {string.Join(", ", defined.Take(5))}");
+        Assert.DoesNotContain(defined, static n => n.StartsWith("SystemNative_", StringComparison.Ordinal) || n.StartsWith("CryptoNative_", StringComparison.Ordinal));
+    }
+
     private static string PathOf(string build) => build == "host" ? Repo.Plugin : Repo.PluginFor(build);
 
     private static byte[] ReadElf(string path)
@@ -83,6 +95,9 @@ public sealed partial class PublishedBinaryTests
 
     [GeneratedRegex(@"\bGLIBC_(\d+\.\d+(?:\.\d+)?)\b")]
     private static partial Regex GlibcVersion();
+
+    [GeneratedRegex(@"^[0-9a-f]{16}\s.{7}\s(?<section>\S+)\s+[0-9a-f]+\s+(?:\S+\s+)?(?<name>\S+)$", RegexOptions.Multiline)]
+    private static partial Regex DynamicSymbol();
 
     [GeneratedRegex(@"^\s*NEEDED\s+(\S+)$", RegexOptions.Multiline)]
     private static partial Regex NeededLibrary();
