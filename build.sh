@@ -58,6 +58,7 @@ publish() {
 }
 
 publish_plugin() {
+  command -v llvm-objcopy >/dev/null 2>&1 || die "llvm-objcopy is required to strip the plugin (apt-get install llvm)"
   if [ -z "${WHEREABOUTS_ZIG:-}" ]; then
     bash eng/install-zig.sh >/dev/null
   fi
@@ -69,7 +70,7 @@ publish_plugin() {
 
 publish_controller() {
   [ "${arch}" = "${host_arch}" ] ||
-    die "the controller is built for this machine's architecture (${host_arch}) only; build it on a ${arch} machine (deploy/Dockerfile does)"
+    die "the controller is built for this machine's architecture (${host_arch}) only; build it on a machine of that architecture (deploy/Dockerfile does)"
   publish Whereabouts.Controller whereabouts-controller
 }
 
