@@ -5,17 +5,19 @@ namespace Whereabouts.PluginBench;
 
 /// <summary>
 /// Per ADD+DEL latency of whereabouts (file datastore) and host-local on the same range, invoked directly and through
-/// macvlan in a network namespace; calls alternate between the two so that machine noise hits both alike.
+/// macvlan in a network namespace, and the start-up cost alone (VERSION); calls alternate between the contenders so
+/// that machine noise hits all alike. With --baseline another build of whereabouts runs alongside, for before/after.
 /// </summary>
 internal static class Bench
 {
     private const string Range = "10.123.0.0/16";
+    private const string VersionRequest = """{"cniVersion":"1.0.0"}""";
 
     public static async Task<int> RunAsync(BenchOptions options)
     {
         var work = Directory.CreateTempSubdirectory("wb-bench-").FullName;
         var hostLocal = Path.Combine(options.CniDir, "host-local");
-        foreach (var required in new[] { options.Plugin, hostLocal })
+        foreach (var required in new[] { options.Plugin, hostLocal, options.Baseline ?? options.Plugin })
         {
             if (!File.Exists(required))
             {
@@ -29,24 +31,31 @@ internal static class Bench
         var useNetns = options.ThroughMacvlan && Environment.UserName == "root";
         try
         {
-            var contenders = new[]
-            {
+            Contender[] contenders =
+            [
                 new Contender("whereabouts", options.Plugin, Config("whereabouts", "whereabouts", null, work), Config("whereabouts", "whereabouts", master, work)),
                 new Contender("host-local", hostLocal, Config("host-local", "host-local", null, work), Config("host-local", "host-local", master, work)),
-            };
+                .. options.Baseline is { } baseline
+                    ? [new Contender("baseline", baseline, Config("baseline", "whereabouts", null, work), Config("baseline", "whereabouts", master, work))]
+                    : Array.Empty<Contender>(),
+            ];
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# plugin latency, {options.Runs} ADD+DEL runs each, {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, {Cpu()}"));
             Console.WriteLine();
-            var direct = await MeasureAsync(contenders, options.Runs, c => c.Binary, c => c.DirectConfig, "/var/run/netns/none", options.CniDir);
-            Print("invoked directly", direct);
+            var version = await MeasureAsync(contenders, options.Runs, c => c.Binary, _ => VersionRequest, "/var/run/netns/none", _ => options.CniDir, VersionAsync);
+            Print("VERSION (start-up alone)", version);
+            var direct = await MeasureAsync(contenders, options.Runs, c => c.Binary, c => c.DirectConfig, "/var/run/netns/none", _ => options.CniDir, CycleAsync);
+            Print("ADD+DEL invoked directly", direct);
 
             if (useNetns)
             {
                 Setup(master, netns);
                 var macvlan = Path.Combine(options.CniDir, "macvlan");
-                var cniPath = $"{Path.GetDirectoryName(options.Plugin)}:{options.CniDir}";
-                var through = await MeasureAsync(contenders, options.Runs, _ => macvlan, c => c.MacvlanConfig, $"/var/run/netns/{netns}", cniPath);
-                Print("through macvlan in a network namespace", through);
+                // macvlan finds its IPAM plugin by type on CNI_PATH: each contender's own directory comes first.
+                var through = await MeasureAsync(
+                    contenders, options.Runs, _ => macvlan, c => c.MacvlanConfig, $"/var/run/netns/{netns}",
+                    c => $"{Path.GetDirectoryName(c.Binary)}:{options.CniDir}", CycleAsync);
+                Print("ADD+DEL through macvlan in a network namespace", through);
             }
             else if (options.ThroughMacvlan)
             {
@@ -78,29 +87,38 @@ internal static class Bench
     }
 
     private static async Task<Dictionary<string, List<TimeSpan>>> MeasureAsync(
-        Contender[] contenders, int runs, Func<Contender, string> binary, Func<Contender, string> config, string netns, string cniPath)
+        Contender[] contenders,
+        int runs,
+        Func<Contender, string> binary,
+        Func<Contender, string> config,
+        string netns,
+        Func<Contender, string> cniPath,
+        Func<string, string, string, string, string, Task<TimeSpan>> measure)
     {
         var samples = contenders.ToDictionary(static c => c.Name, static _ => new List<TimeSpan>());
         for (var warmup = 0; warmup < 5; warmup++)
         {
             foreach (var c in contenders)
             {
-                await CycleAsync(binary(c), config(c), $"warm{warmup}", netns, cniPath);
+                await measure(binary(c), config(c), $"warm{warmup}", netns, cniPath(c));
             }
         }
 
         for (var i = 0; i < runs; i++)
         {
-            // Alternate who goes first, so neither always runs on a warmer cache.
+            // Alternate who goes first, so none always runs on a warmer cache.
             var order = i % 2 == 0 ? contenders : [.. contenders.Reverse()];
             foreach (var c in order)
             {
-                samples[c.Name].Add(await CycleAsync(binary(c), config(c), $"run{i}", netns, cniPath));
+                samples[c.Name].Add(await measure(binary(c), config(c), $"run{i}", netns, cniPath(c)));
             }
         }
 
         return samples;
     }
+
+    private static Task<TimeSpan> VersionAsync(string binary, string config, string container, string netns, string cniPath) =>
+        Invoker.CallAsync(binary, "VERSION", container, config, netns, cniPath);
 
     private static async Task<TimeSpan> CycleAsync(string binary, string config, string container, string netns, string cniPath) =>
         await Invoker.CallAsync(binary, "ADD", container, config, netns, cniPath)
@@ -116,11 +134,21 @@ internal static class Bench
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {Stats.Percentile(list, 0.5):0.00} | {Stats.Percentile(list, 0.9):0.00} |"));
         }
 
-        var ours = samples["whereabouts"];
-        var theirs = samples["host-local"];
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"ratio whereabouts/host-local: median {Stats.Percentile(ours, 0.5) / Stats.Percentile(theirs, 0.5):0.00}, p90 {Stats.Percentile(ours, 0.9) / Stats.Percentile(theirs, 0.9):0.00}"));
+        PrintRatio(samples, "host-local");
+        if (samples.ContainsKey("baseline"))
+        {
+            PrintRatio(samples, "baseline");
+        }
+
         Console.WriteLine();
+    }
+
+    private static void PrintRatio(Dictionary<string, List<TimeSpan>> samples, string other)
+    {
+        var ours = samples["whereabouts"];
+        var theirs = samples[other];
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"ratio whereabouts/{other}: median {Stats.Percentile(ours, 0.5) / Stats.Percentile(theirs, 0.5):0.00}, p90 {Stats.Percentile(ours, 0.9) / Stats.Percentile(theirs, 0.9):0.00}"));
     }
 
     private static string Config(string name, string ipam, string? master, string work)

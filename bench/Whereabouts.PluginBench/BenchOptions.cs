@@ -2,7 +2,8 @@ using System.Globalization;
 
 namespace Whereabouts.PluginBench;
 
-internal sealed record BenchOptions(int Runs, string Plugin, string CniDir, bool ThroughMacvlan)
+/// <param name="Baseline">Another build of the plugin, measured in the same run (it must be named whereabouts, as macvlan calls it so).</param>
+internal sealed record BenchOptions(int Runs, string Plugin, string CniDir, bool ThroughMacvlan, string? Baseline)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -10,6 +11,7 @@ internal sealed record BenchOptions(int Runs, string Plugin, string CniDir, bool
         var plugin = Path.GetFullPath("artifacts/bin/whereabouts");
         var cniDir = "/usr/lib/cni";
         var macvlan = true;
+        string? baseline = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -18,10 +20,16 @@ internal sealed record BenchOptions(int Runs, string Plugin, string CniDir, bool
                 case "--plugin": plugin = Path.GetFullPath(args[++i]); break;
                 case "--cni-dir": cniDir = args[++i]; break;
                 case "--direct-only": macvlan = false; break;
-                default: throw new ArgumentException($"unknown argument {args[i]}; use --runs N --plugin PATH --cni-dir DIR --direct-only");
+                case "--baseline": baseline = Path.GetFullPath(args[++i]); break;
+                default: throw new ArgumentException($"unknown argument {args[i]}; use --runs N --plugin PATH --baseline PATH --cni-dir DIR --direct-only");
             }
         }
 
-        return new BenchOptions(runs, plugin, cniDir, macvlan);
+        if (baseline is not null && Path.GetFileName(baseline) != "whereabouts")
+        {
+            throw new ArgumentException($"--baseline {baseline}: name the binary whereabouts, in a directory of its own");
+        }
+
+        return new BenchOptions(runs, plugin, cniDir, macvlan, baseline);
     }
 }

@@ -25,8 +25,16 @@ internal static class Invoker
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
-        await process.StandardInput.WriteAsync(config);
-        process.StandardInput.Close();
+        try
+        {
+            await process.StandardInput.WriteAsync(config);
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // A plugin may answer (VERSION) and exit before reading its stdin.
+        }
+
         await process.WaitForExitAsync();
         var elapsed = Stopwatch.GetElapsedTime(started);
         if (check && process.ExitCode != 0)

@@ -32,11 +32,14 @@ internal static class ExitCodes
     /// <summary>The API server refused the credentials, or RBAC forbids a request the command needs.</summary>
     public const int AccessDenied = 5;
 
+    /// <summary>install-cni: the installed plugin does not run on this node (it fails or cannot be executed for VERSION).</summary>
+    public const int PluginUnusable = 6;
+
     /// <summary>
     /// An <c>ipam</c> subcommand failed for a reason that has no code of its own (what other commands exit 1 for), so
     /// that 1 keeps meaning "problems found" to scripts.
     /// </summary>
-    public const int IpamFailure = 6;
+    public const int IpamFailure = 7;
 
     /// <summary>SIGTERM or SIGINT stopped a one-shot command before it finished (128 + SIGTERM, as a shell reports it).</summary>
     public const int Terminated = 143;
@@ -49,6 +52,7 @@ internal static class ExitCodes
         {
             CommandLineException cli => (cli.ExitCode, cli.Message),
             NotInClusterException notInCluster => (NotInCluster, notInCluster.Message),
+            PluginUnusableException unusable => (PluginUnusable, unusable.Message),
             StoreAccessDeniedException denied => (AccessDenied, denied.Message),
             StoreUnavailableException unavailable => (ApiUnavailable, unavailable.Message),
             StoreDataException data => (Failure, data.Message),

@@ -21,4 +21,7 @@ internal sealed partial class CniInstaller
 
     [LoggerMessage(EventId = 105, Level = LogLevel.Information, Message = "Removed {Count} temporary file(s) a killed install left in {Directory}")]
     private static partial void LogRemovedTemporaries(ILogger logger, int count, string directory);
+
+    [LoggerMessage(EventId = 106, Level = LogLevel.Information, Message = "{Plugin} runs on this node: VERSION answered, CNI versions {Versions}")]
+    private static partial void LogPluginRuns(ILogger logger, string plugin, IReadOnlyList<string> versions);
 }

@@ -6,7 +6,9 @@ namespace Whereabouts.Controller.InstallCni;
 /// <summary>
 /// The DaemonSet's node setup (upstream's install-cni.sh and token-watcher.sh): writes <c>whereabouts.d/</c> (kubeconfig,
 /// flat file, node name), then installs the plugin, so a plugin that appears on the node finds its configuration. Every
-/// write is atomic and skipped when the content is already right, so running it again changes nothing.
+/// write is atomic and skipped when the content is already right, so running it again changes nothing. Last, the
+/// installed plugin must answer VERSION here (<see cref="PluginProbe"/>), so a node where it cannot run fails the
+/// init container loudly instead of reporting ready and failing every ADD.
 /// </summary>
 internal sealed partial class CniInstaller
 {
@@ -28,17 +30,18 @@ internal sealed partial class CniInstaller
 
     /// <summary>Installs once; with <see cref="InstallCniOptions.Watch"/>, then keeps the kubeconfig fresh until cancelled.</summary>
     /// <exception cref="NotInClusterException">No service-account token or API server address: nothing was written.</exception>
+    /// <exception cref="PluginUnusableException">The installed plugin does not answer VERSION.</exception>
     public async Task RunAsync(TimeSpan? watchInterval, CancellationToken cancellationToken)
     {
-        var refresher = Install();
+        var refresher = await InstallAsync(cancellationToken);
         if (_options.Watch)
         {
             await refresher.RunAsync(watchInterval, cancellationToken);
         }
     }
 
-    /// <summary>Writes every file once and returns the refresher that keeps the kubeconfig fresh.</summary>
-    public KubeconfigRefresher Install()
+    /// <summary>Writes every file once, checks the installed plugin runs, and returns the refresher that keeps the kubeconfig fresh.</summary>
+    public async Task<KubeconfigRefresher> InstallAsync(CancellationToken cancellationToken)
     {
         var refresher = KubeconfigRefresher.ForCniConfDir(
             _options.CniConfDir, _options.ServiceAccountDir, _options.Namespace, _options.SkipTlsVerify, _getEnvironmentVariable, _time, _logger);
@@ -67,7 +70,9 @@ internal sealed partial class CniInstaller
             LogNoNodeName(_logger, WhereaboutsPaths.NodeNameFile(_options.CniConfDir));
         }
 
-        InstallPlugin();
+        var plugin = InstallPlugin();
+        var versions = await PluginProbe.VersionAsync(plugin, PluginProbe.DefaultTimeout, cancellationToken);
+        LogPluginRuns(_logger, plugin, versions);
         return refresher;
     }
 
@@ -83,7 +88,7 @@ internal sealed partial class CniInstaller
         }
     }
 
-    private void InstallPlugin()
+    private string InstallPlugin()
     {
         var destination = WhereaboutsPaths.Plugin(_options.CniBinDir);
         var removed = AtomicFiles.RemoveStaleTemporaries(destination, StaleTemporaryAge, _time.GetUtcNow());
@@ -100,5 +105,7 @@ internal sealed partial class CniInstaller
         {
             LogUnchanged(_logger, destination);
         }
+
+        return destination;
     }
 }

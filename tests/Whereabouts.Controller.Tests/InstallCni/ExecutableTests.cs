@@ -22,6 +22,7 @@ public sealed class ExecutableTests : IDisposable
         Assert.Contains("whereabouts.kubeconfig: written", run.Stderr, StringComparison.Ordinal);
         Assert.Equal(FakeNode.FirstToken, KubeconfigAssert.Load(_node.Kubeconfig).Token);
         Assert.True(File.Exists(_node.InstalledPlugin));
+        Assert.Contains($"{_node.InstalledPlugin} runs on this node: VERSION answered, CNI versions 0.4.0, 1.0.0", run.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

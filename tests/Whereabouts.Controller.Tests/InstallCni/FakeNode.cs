@@ -23,12 +23,15 @@ internal sealed class FakeNode : IDisposable
         ServiceAccountDir = Directory.CreateDirectory(Path.Join(Root, "serviceaccount")).FullName;
         PluginSource = Path.Join(Root, "image", "whereabouts");
         Directory.CreateDirectory(Path.GetDirectoryName(PluginSource)!);
-        File.WriteAllBytes(PluginSource, "plugin v1"u8.ToArray());
+        File.WriteAllBytes(PluginSource, PluginScript("plugin v1"));
         Project(FirstToken, FirstCa);
         File.CreateSymbolicLink(Path.Join(ServiceAccountDir, "token"), Path.Join("..data", "token"));
         File.CreateSymbolicLink(Path.Join(ServiceAccountDir, "ca.crt"), Path.Join("..data", "ca.crt"));
         File.CreateSymbolicLink(Path.Join(ServiceAccountDir, "namespace"), Path.Join("..data", "namespace"));
     }
+
+    /// <summary>What a CNI plugin answers to VERSION.</summary>
+    public const string VersionAnswer = """{"cniVersion":"1.0.0","supportedVersions":["0.4.0","1.0.0"]}""";
 
     public string Root { get; }
 
@@ -82,6 +85,14 @@ internal sealed class FakeNode : IDisposable
         var code = await CommandLine.InvokeAsync(root, args, environment, cancellationToken);
         return new CliRun(code, output.ToString(), error.ToString());
     }
+
+    /// <summary>
+    /// A plugin for install-cni to copy and run: a shell script that reads stdin and answers VERSION as
+    /// <paramref name="body"/> says, tagged with <paramref name="marker"/>. The shell stops at <c>exit</c>, so bytes
+    /// appended after the script do not run.
+    /// </summary>
+    public static byte[] PluginScript(string marker, string body = $"cat >/dev/null\necho '{VersionAnswer}'\nexit 0") =>
+        System.Text.Encoding.UTF8.GetBytes($"#!/bin/sh\n# {marker}\n{body}\n");
 
     /// <summary>Rewrites the token file in place, as a hand-made (non-projected) secret would change.</summary>
     public void OverwriteToken(string token) => File.WriteAllText(Path.Join(ServiceAccountDir, "..data", "token"), token);

@@ -202,11 +202,11 @@ public sealed class InstallCniTests : IDisposable
     public async Task InstallCni_NewPluginVersion_ReplacesTheBinary()
     {
         await _node.RunAsync(_node.Args());
-        File.WriteAllBytes(_node.PluginSource, "plugin v2, longer"u8.ToArray());
+        File.WriteAllBytes(_node.PluginSource, FakeNode.PluginScript("plugin v2, longer"));
 
         await _node.RunAsync(_node.Args());
 
-        Assert.Equal("plugin v2, longer", File.ReadAllText(_node.InstalledPlugin));
+        Assert.Equal(FakeNode.PluginScript("plugin v2, longer"), File.ReadAllBytes(_node.InstalledPlugin));
         Assert.Equal(Mode0755, File.GetUnixFileMode(_node.InstalledPlugin));
     }
 

@@ -163,7 +163,7 @@ public sealed class IpamShowTests : IAsyncLifetime
     {
         var run = await IpamCli.RunAsync(null, "ipam", "show", "--kubeconfig", Path.Join(_cluster.Directory, "missing"));
 
-        Assert.Equal((ExitCodes.IpamFailure, 6), (run.ExitCode, ExitCodes.IpamFailure));
+        Assert.Equal((ExitCodes.IpamFailure, 7), (run.ExitCode, ExitCodes.IpamFailure));
         Assert.Contains("does not exist", Assert.Single(run.StderrLines), StringComparison.Ordinal);
     }
 

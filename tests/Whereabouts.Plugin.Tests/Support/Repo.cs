@@ -8,21 +8,26 @@ internal static class Repo
     public static string BinDirectory => Path.Combine(Root, "artifacts", "bin");
 
     /// <summary>The published NativeAOT plugin; the end-to-end tests fail (never skip) when it is missing.</summary>
-    public static string Plugin
-    {
-        get
-        {
-            var path = Path.Combine(BinDirectory, "whereabouts");
-            if (!File.Exists(path))
-            {
-                Assert.Fail($"{path} does not exist: run ./build.sh before the end-to-end tests");
-            }
+    public static string Plugin => Published(Path.Combine(BinDirectory, "whereabouts"), "./build.sh");
 
-            return path;
-        }
-    }
+    /// <summary>The published NativeAOT controller (reconcile, run).</summary>
+    public static string Controller => Published(Path.Combine(BinDirectory, "whereabouts-controller"), "./build.sh");
+
+    /// <summary>The plugin built for another runtime identifier (<c>linux-arm64</c>) by <c>./build.sh --arch</c>.</summary>
+    public static string PluginFor(string runtimeIdentifier) =>
+        Published(Path.Combine(BinDirectory, runtimeIdentifier, "whereabouts"), $"./build.sh --arch {runtimeIdentifier["linux-".Length..]} plugin (./test.sh does)");
 
     public const string ReferencePlugins = "/usr/lib/cni";
+
+    private static string Published(string path, string command)
+    {
+        if (!File.Exists(path))
+        {
+            Assert.Fail($"{path} does not exist: run {command} before the end-to-end tests");
+        }
+
+        return path;
+    }
 
     private static string FindRoot()
     {
