@@ -1,4 +1,5 @@
 using System.Reflection;
+using Whereabouts.Agent;
 using Whereabouts.Cni;
 using Whereabouts.Ipam;
 using Whereabouts.Plugin.Logging;
@@ -14,7 +15,7 @@ internal static class PluginHost
         var time = new OneThreadTimeProvider();
         using var logger = new PluginLogger(stderr, time);
         var plugin = new WhereaboutsPlugin(logger, new StoreFactory(getenv, logger, time), IpamOptions.Default, time);
-        var dispatcher = new CniDispatcher(plugin, ErrorMap.Translate, static () => $"whereabouts {Version} linux/x64");
+        var dispatcher = new CniDispatcher(plugin, CniErrorMap.Translate, static () => $"whereabouts {Version} linux/x64");
         return await dispatcher.RunAsync(getenv, stdin, stdout, stderr, cancellationToken);
     }
 
