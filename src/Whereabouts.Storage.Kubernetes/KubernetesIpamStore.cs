@@ -58,10 +58,17 @@ public sealed class KubernetesIpamStore : IIpamStore
             SystemTrustStore.Ignore();
         }
 
-        var @namespace = !string.IsNullOrEmpty(options.Namespace) ? options.Namespace
+        return Open(connection, options.Namespace, options.NodeName, logger);
+    }
+
+    /// <summary>A store over a connection opened elsewhere (the controller's service account); the store disposes it.</summary>
+    public static KubernetesIpamStore Open(KubernetesConnection connection, string? @namespace, string? nodeName, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        @namespace = !string.IsNullOrEmpty(@namespace) ? @namespace
             : !string.IsNullOrEmpty(connection.ContextNamespace) ? connection.ContextNamespace
             : WhereaboutsApi.DefaultNamespace;
-        return new KubernetesIpamStore(new WhereaboutsClient(connection, logger), @namespace, options.NodeName);
+        return new KubernetesIpamStore(new WhereaboutsClient(connection, logger ?? NullLogger.Instance), @namespace, nodeName);
     }
 
     public Task CheckReachableAsync(CancellationToken cancellationToken) => Client.ProbeAsync(Namespace, cancellationToken);

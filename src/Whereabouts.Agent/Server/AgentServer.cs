@@ -120,6 +120,7 @@ public sealed partial class AgentServer : IAsyncDisposable
         {
             if (await ReadRequestAsync(stream, cancellationToken) is not var (request, version))
             {
+                await DrainAsync(connection, cancellationToken);
                 return;
             }
 
@@ -205,6 +206,35 @@ public sealed partial class AgentServer : IAsyncDisposable
 
         await WriteFrameAsync(stream, version, AgentFrameKind.Rejected, ReadOnlyMemory<byte>.Empty, cancellationToken);
         return null;
+    }
+
+    /// <summary>
+    /// After a refusal, reads (briefly, boundedly) what the client still sends: closing a unix socket with unread data
+    /// resets the connection, and the client would see the reset instead of the refusal.
+    /// </summary>
+    private static async Task DrainAsync(Socket connection, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(1));
+        var buffer = new byte[4096];
+        try
+        {
+            connection.Shutdown(SocketShutdown.Send);
+            for (var total = 0; total <= AgentFrame.MaxBodySize;)
+            {
+                var read = await connection.ReceiveAsync(buffer, timeout.Token);
+                if (read == 0)
+                {
+                    return;
+                }
+
+                total += read;
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The client keeps the connection open: close it anyway.
+        }
     }
 
     /// <summary>Refusals of a version this agent does not speak carry its own version; everything else the request's.</summary>

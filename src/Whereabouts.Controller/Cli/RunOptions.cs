@@ -6,7 +6,7 @@ namespace Whereabouts.Controller.Cli;
 /// <param name="Node"><c>--node</c>, else <c>NODENAME</c>; required.</param>
 /// <param name="Namespace"><c>--namespace</c>, else <c>WHEREABOUTS_NAMESPACE</c>; null when neither is set.</param>
 /// <param name="Kubeconfig"><c>--kubeconfig</c>; null means the in-cluster service account.</param>
-/// <param name="MetricsPort"><c>--metrics-port</c> (1–65535) for <c>/healthz</c> and <c>/metrics</c>.</param>
+/// <param name="MetricsPort"><c>--metrics-port</c> (1–65535) for <c>/healthz</c> and <c>/metrics</c>; 0: no listener.</param>
 /// <param name="ReconcileSchedule"><c>--reconcile-schedule</c>: a 5-field cron expression (already validated), or null for none.</param>
 /// <param name="CniConfDir">
 /// <c>--cni-conf-dir</c> as mounted in this container; when set, keep
@@ -15,6 +15,7 @@ namespace Whereabouts.Controller.Cli;
 /// <param name="HostCniConfDir"><c>--host-cni-conf-dir</c>: the same directory as the host sees it.</param>
 /// <param name="ServiceAccountDir"><c>--service-account-dir</c>: token, ca.crt and namespace of this pod.</param>
 /// <param name="LogLevel"><c>--log-level</c>; see <see cref="ControllerLogging"/>.</param>
+/// <param name="AgentSocket"><c>--agent-socket</c>: serve the node agent on this unix socket; null: no agent.</param>
 public sealed record RunOptions(
     string Node,
     string? Namespace,
@@ -24,4 +25,5 @@ public sealed record RunOptions(
     string? CniConfDir,
     string HostCniConfDir,
     string ServiceAccountDir,
-    LogLevelSetting LogLevel);
+    LogLevelSetting LogLevel,
+    string? AgentSocket = null);

@@ -15,19 +15,19 @@ internal sealed class RunVerb : VerbCommand
     private readonly Option<string?> _kubeconfig = SharedOptions.Kubeconfig();
     private readonly Option<int> _metricsPort = new("--metrics-port")
     {
-        Description = "Port of /healthz and /metrics",
+        Description = "Port of /healthz and /metrics; 0: no listener",
         HelpName = "PORT",
         DefaultValueFactory = _ => DefaultMetricsPort,
         CustomParser = result =>
         {
             var text = result.Tokens.Count == 0 ? string.Empty : result.Tokens[0].Value;
             if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
-                && port is >= 1 and <= 65535)
+                && port is >= 0 and <= 65535)
             {
                 return port;
             }
 
-            result.AddError($"--metrics-port: '{text}' is not a port (1-65535)");
+            result.AddError($"--metrics-port: '{text}' is not a port (1-65535, or 0 for none)");
             return DefaultMetricsPort;
         },
     };
@@ -38,13 +38,19 @@ internal sealed class RunVerb : VerbCommand
         HelpName = "CRON",
     };
 
+    private readonly Option<string?> _agentSocket = new("--agent-socket")
+    {
+        Description = "Serve the plugin's requests (the node agent) on this unix socket (mode 0600); the plugin uses it when its configuration has agent_socket",
+        HelpName = "PATH",
+    };
+
     private readonly Option<string?> _cniConfDir = SharedOptions.CniConfDir(null, "CNI configuration directory as mounted here; when set, whereabouts.d/whereabouts.kubeconfig is kept fresh");
     private readonly Option<string?> _hostCniConfDir = SharedOptions.HostCniConfDir();
     private readonly Option<string?> _serviceAccountDir = SharedOptions.ServiceAccountDir();
     private readonly Option<LogLevelSetting> _logLevel = LogLevelOption.Create();
 
     public RunVerb(CliEnvironment environment, Func<RunOptions, CancellationToken, Task<int>> run)
-        : base("run", "Run the node controller: release addresses of deleted pods, serve /healthz and /metrics", environment)
+        : base("run", "Run the node controller: release addresses of deleted pods, serve /healthz and /metrics, and with --agent-socket the plugin's requests", environment)
     {
         _run = run;
         _node = SharedOptions.Node(environment, "This node's name");
@@ -69,6 +75,7 @@ internal sealed class RunVerb : VerbCommand
         Options.Add(_kubeconfig);
         Options.Add(_metricsPort);
         Options.Add(_reconcileSchedule);
+        Options.Add(_agentSocket);
         Options.Add(_cniConfDir);
         Options.Add(_hostCniConfDir);
         Options.Add(_serviceAccountDir);
@@ -87,7 +94,8 @@ internal sealed class RunVerb : VerbCommand
             parseResult.GetValue(_cniConfDir),
             parseResult.GetValue(_hostCniConfDir) ?? SharedOptions.DefaultHostCniConfDir,
             parseResult.GetValue(_serviceAccountDir) ?? SharedOptions.DefaultServiceAccountDir,
-            parseResult.GetValue(_logLevel));
+            parseResult.GetValue(_logLevel),
+            SharedOptions.NonEmpty(parseResult.GetValue(_agentSocket)));
     }
 
     protected override Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken) =>

@@ -1,5 +1,7 @@
 using Cronos;
 using Microsoft.Extensions.Logging;
+using Whereabouts.Agent.Server;
+using Whereabouts.Controller.Agent;
 using Whereabouts.Controller.Cli;
 using Whereabouts.Controller.InstallCni;
 using Whereabouts.Controller.Kube;
@@ -13,7 +15,8 @@ namespace Whereabouts.Controller.NodeController;
 /// <summary>
 /// <c>whereabouts-controller run</c>, the DaemonSet's long-running process: the node controller (<see cref="NodeController"/>),
 /// <c>/healthz</c> and <c>/metrics</c>, the pool metrics, with <c>--cni-conf-dir</c> the plugin's kubeconfig kept fresh,
-/// and with <c>--reconcile-schedule</c> the scheduled reconcile pass. SIGTERM stops it with exit code 0.
+/// with <c>--reconcile-schedule</c> the scheduled reconcile pass, and with <c>--agent-socket</c> the node agent that serves
+/// the plugin's requests. SIGTERM stops it with exit code 0.
 /// </summary>
 internal static partial class NodeControllerCommand
 {
@@ -39,7 +42,13 @@ internal static partial class NodeControllerCommand
         var cluster = new ClusterApi(connection);
         using var metrics = new ControllerMetrics();
         var health = new HealthState(time, settings.HealthGrace);
-        await using var endpoint = MetricsEndpoint.Start(settings.MetricsHost, options.MetricsPort, metrics, health, logger);
+        await using var endpoint = options.MetricsPort == 0 ? null : MetricsEndpoint.Start(settings.MetricsHost, options.MetricsPort, metrics, health, logger);
+        await using var agentStore = options.AgentSocket is null
+            ? null
+            : await AgentStore.OpenAsync(options, poolNamespace, environment.GetEnvironmentVariable, logger, cancellationToken);
+        await using var agent = agentStore is null
+            ? null
+            : AgentServer.Bind(options.AgentSocket!, new IpamRequestHandler(agentStore, loggers.CreateLogger("agent"), time), loggers.CreateLogger("agent"));
 
         var statePath = options.CniConfDir is null ? null : Path.Join(WhereaboutsPaths.ConfDirectory(options.CniConfDir), SeenPods.FileName);
         if (statePath is null)
@@ -65,6 +74,11 @@ internal static partial class NodeControllerCommand
             controller.RunAsync,
             new PoolUsageRefresher(client, poolNamespace, metrics, settings.PoolMetricsInterval, time, logger).RunAsync,
         };
+        if (agent is not null)
+        {
+            parts.Add(agent.RunAsync);
+        }
+
         if (refresher is not null)
         {
             parts.Add(ct => refresher.RunAsync(settings.KubeconfigRefreshInterval, ct));
