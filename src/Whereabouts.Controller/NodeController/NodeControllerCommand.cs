@@ -69,11 +69,12 @@ internal static partial class NodeControllerCommand
             logger);
         var controller = new NodeController(
             cluster, new SeenPods(statePath, options.Node, logger), queue, releaser, health, settings, options.Node, time, logger);
-        var parts = new List<Func<CancellationToken, Task>>
+        var parts = new List<Func<CancellationToken, Task>> { controller.RunAsync };
+        if (endpoint is not null)
         {
-            controller.RunAsync,
-            new PoolUsageRefresher(client, poolNamespace, metrics, settings.PoolMetricsInterval, time, logger).RunAsync,
-        };
+            // Without a listener nobody reads the pool gauges: no periodic pool listing for them.
+            parts.Add(new PoolUsageRefresher(client, poolNamespace, metrics, settings.PoolMetricsInterval, time, logger).RunAsync);
+        }
         if (agent is not null)
         {
             parts.Add(agent.RunAsync);

@@ -9,11 +9,11 @@ namespace Whereabouts.Plugin.Tests.Kubernetes;
 /// The published binary invoked directly with the Kubernetes datastore, against the API test server over HTTPS: every
 /// verb, and the objects it leaves behind compared with what upstream whereabouts writes.
 /// </summary>
-public sealed class KubernetesDirectInvocationTests : IAsyncLifetime
+public abstract class KubernetesDirectInvocationTests(ClusterMode mode) : IAsyncLifetime
 {
     private KubeCluster _cluster = null!;
 
-    public async ValueTask InitializeAsync() => _cluster = await KubeCluster.StartAsync();
+    public async ValueTask InitializeAsync() => _cluster = await KubeCluster.StartAsync(mode);
 
     public static TheoryData<string?, string, string> NetworkNames => new()
     {
@@ -147,9 +147,15 @@ public sealed class KubernetesDirectInvocationTests : IAsyncLifetime
         Assert.Equal(0, _cluster.Counters.Total);
     }
 
+    /// <summary>In agent mode the agent is gone (killed), so the plugin falls back to the kubeconfig, which is not there yet.</summary>
     [Fact]
     public async Task Add_KubeconfigNotWrittenYet_TryAgainLaterAtOnce()
     {
+        if (_cluster.Agent is { } agent)
+        {
+            await agent.KillAsync();
+        }
+
         var missing = Path.Combine(Path.GetDirectoryName(_cluster.KubeconfigPath)!, "not-yet.kubeconfig");
 
         var add = await KubeCluster.PodAsync("ADD", "c1", "p1", _cluster.Direct(kubeconfig: missing));
@@ -159,8 +165,18 @@ public sealed class KubernetesDirectInvocationTests : IAsyncLifetime
         Assert.Equal(0, _cluster.Counters.Total);
     }
 
-    public async ValueTask DisposeAsync() => await _cluster.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _cluster.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
 
     private static void AssertJson(string expected, JsonNode? actual) =>
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), actual), $"expected {expected}\nactual   {actual?.ToJsonString()}");
 }
+
+/// <summary><see cref="KubernetesDirectInvocationTests"/>, the plugin serving each call itself.</summary>
+public sealed class KubernetesDirectInvocationDirectTests() : KubernetesDirectInvocationTests(ClusterMode.Direct);
+
+/// <summary><see cref="KubernetesDirectInvocationTests"/>, the plugin asking a node agent.</summary>
+public sealed class KubernetesDirectInvocationAgentTests() : KubernetesDirectInvocationTests(ClusterMode.Agent);

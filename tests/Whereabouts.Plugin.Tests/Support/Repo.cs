@@ -22,6 +22,21 @@ internal static class Repo
         }
     }
 
+    /// <summary>The published NativeAOT controller, which runs the node agent.</summary>
+    public static string Controller
+    {
+        get
+        {
+            var path = Path.Combine(BinDirectory, "whereabouts-controller");
+            if (!File.Exists(path))
+            {
+                Assert.Fail($"{path} does not exist: run ./build.sh controller before the agent-mode tests");
+            }
+
+            return path;
+        }
+    }
+
     public const string ReferencePlugins = "/usr/lib/cni";
 
     private static string FindRoot()
