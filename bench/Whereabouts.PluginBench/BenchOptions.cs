@@ -2,7 +2,8 @@ using System.Globalization;
 
 namespace Whereabouts.PluginBench;
 
-internal sealed record BenchOptions(int Runs, string Plugin, string CniDir, bool ThroughMacvlan)
+/// <param name="Controller">With <c>--agent</c>: the published controller, run as a node agent; whereabouts is then measured in agent mode too.</param>
+internal sealed record BenchOptions(int Runs, string Plugin, string CniDir, bool ThroughMacvlan, string? Controller = null)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -10,6 +11,7 @@ internal sealed record BenchOptions(int Runs, string Plugin, string CniDir, bool
         var plugin = Path.GetFullPath("artifacts/bin/whereabouts");
         var cniDir = "/usr/lib/cni";
         var macvlan = true;
+        string? controller = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -18,10 +20,11 @@ internal sealed record BenchOptions(int Runs, string Plugin, string CniDir, bool
                 case "--plugin": plugin = Path.GetFullPath(args[++i]); break;
                 case "--cni-dir": cniDir = args[++i]; break;
                 case "--direct-only": macvlan = false; break;
-                default: throw new ArgumentException($"unknown argument {args[i]}; use --runs N --plugin PATH --cni-dir DIR --direct-only");
+                case "--agent": controller = Path.GetFullPath(args[++i]); break;
+                default: throw new ArgumentException($"unknown argument {args[i]}; use --runs N --plugin PATH --cni-dir DIR --direct-only --agent CONTROLLER");
             }
         }
 
-        return new BenchOptions(runs, plugin, cniDir, macvlan);
+        return new BenchOptions(runs, plugin, cniDir, macvlan, controller);
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using Whereabouts.Plugin.Tests.Support;
+using Whereabouts.Testing.Agent;
 using Whereabouts.Testing.KubeApi;
 
 namespace Whereabouts.Plugin.Tests.Kubernetes;
@@ -33,7 +34,7 @@ internal sealed class KubeCluster : IAsyncDisposable
     public ClusterMode Mode { get; }
 
     /// <summary>The running agent in <see cref="ClusterMode.Agent"/>, else null.</summary>
-    public AgentProcess? Agent { get; private set; }
+    public NodeAgentProcess? Agent { get; private set; }
 
     /// <summary>Where the agent listens (in agent mode the configurations name it even while no agent runs).</summary>
     public string AgentSocket { get; }
@@ -74,7 +75,7 @@ internal sealed class KubeCluster : IAsyncDisposable
     }
 
     /// <summary>(Re)starts the agent on <see cref="AgentSocket"/>, with <paramref name="kubeconfig"/> (default: the cluster's).</summary>
-    public async Task<AgentProcess> StartAgentAsync(string? kubeconfig = null)
+    public async Task<NodeAgentProcess> StartAgentAsync(string? kubeconfig = null)
     {
         if (Agent is not null)
         {

@@ -42,3 +42,8 @@ Environment every controller command reads: the node it runs on and the namespac
     fieldRef:
       fieldPath: metadata.namespace
 {{- end }}
+
+{{/* The node agent's unix socket, as the host (and, mounted at the same path, the controller) sees it. */}}
+{{- define "whereabouts.agentSocket" -}}
+{{ printf "%s/agent.sock" (.Values.agent.socketDir | trimSuffix "/") }}
+{{- end }}
