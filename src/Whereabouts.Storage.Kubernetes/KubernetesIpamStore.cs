@@ -17,9 +17,11 @@ public sealed class KubernetesIpamStore : IIpamStore
     private readonly KubernetesPoolStore _pools;
     private readonly KubernetesReservationStore _reservations;
     private readonly string? _nodeName;
+    private readonly bool _ownsConnection;
 
-    private KubernetesIpamStore(WhereaboutsClient client, string @namespace, string? nodeName)
+    private KubernetesIpamStore(WhereaboutsClient client, string @namespace, string? nodeName, bool ownsConnection = true)
     {
+        _ownsConnection = ownsConnection;
         Client = client;
         Namespace = @namespace;
         _nodeName = string.IsNullOrEmpty(nodeName) ? null : nodeName;
@@ -71,20 +73,39 @@ public sealed class KubernetesIpamStore : IIpamStore
         return new KubernetesIpamStore(new WhereaboutsClient(connection, logger ?? NullLogger.Instance), @namespace, nodeName);
     }
 
+    /// <summary>
+    /// A store over an existing client, for a process that works in several namespaces on one connection (the
+    /// controller); disposing it leaves the connection open.
+    /// </summary>
+    public static KubernetesIpamStore Attach(WhereaboutsClient client, string @namespace, string? nodeName = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentException.ThrowIfNullOrEmpty(@namespace);
+        return new KubernetesIpamStore(client, @namespace, nodeName, ownsConnection: false);
+    }
+
     public Task CheckReachableAsync(CancellationToken cancellationToken) => Client.ProbeAsync(Namespace, cancellationToken);
 
-    /// <summary>True only when the pod named by the allocation exists and runs on this node.</summary>
-    public async Task<bool> IsLocalAsync(PoolAllocation allocation, CancellationToken cancellationToken)
+    /// <summary>
+    /// Asks the API server where the allocation's pod is: <see cref="AllocationPlacement.Gone"/> when the GET finds no
+    /// such pod (no node name needed for that), this or another node by <c>spec.nodeName</c>, and
+    /// <see cref="AllocationPlacement.Unknown"/> when the podref is not <c>namespace/name</c> or this node's name is not
+    /// known.
+    /// </summary>
+    public async Task<AllocationPlacement> LocateAsync(PoolAllocation allocation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(allocation);
         var slash = allocation.PodRef.IndexOf('/', StringComparison.Ordinal);
-        if (_nodeName is null || slash <= 0 || slash == allocation.PodRef.Length - 1)
+        if (slash <= 0 || slash == allocation.PodRef.Length - 1)
         {
-            return false;
+            return AllocationPlacement.Unknown;
         }
 
         var pod = await Client.GetPodPlacementAsync(allocation.PodRef[..slash], allocation.PodRef[(slash + 1)..], cancellationToken);
-        return pod?.Spec?.NodeName == _nodeName;
+        return pod is null ? AllocationPlacement.Gone
+            : _nodeName is null ? AllocationPlacement.Unknown
+            : pod.Spec?.NodeName == _nodeName ? AllocationPlacement.ThisHost
+            : AllocationPlacement.OtherHost;
     }
 
     /// <summary>Every pool in <see cref="Namespace"/>.</summary>
@@ -95,7 +116,11 @@ public sealed class KubernetesIpamStore : IIpamStore
 
     public ValueTask DisposeAsync()
     {
-        Client.Connection.Dispose();
+        if (_ownsConnection)
+        {
+            Client.Connection.Dispose();
+        }
+
         return ValueTask.CompletedTask;
     }
 }

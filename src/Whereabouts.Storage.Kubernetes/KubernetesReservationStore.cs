@@ -43,6 +43,12 @@ internal sealed class KubernetesReservationStore(WhereaboutsClient client, strin
     public Task<bool> DeleteAsync(Reservation reservation, CancellationToken cancellationToken) =>
         client.DeleteReservationAsync(@namespace, reservation, cancellationToken);
 
+    public async Task<IReadOnlyList<Reservation>> FindByContainerAsync(string containerId, CancellationToken cancellationToken)
+    {
+        var labelled = await client.ListReservationsAsync(@namespace, ReservationLabels.SelectorFor(containerId), cancellationToken);
+        return [.. labelled.Select(CrdConversion.ToReservation).Where(r => r.ContainerId == containerId)];
+    }
+
     public async Task<IReadOnlyList<Reservation>> ListAsync(CancellationToken cancellationToken)
     {
         var reservations = await client.ListReservationsAsync(@namespace, cancellationToken);

@@ -139,6 +139,12 @@ public sealed partial class WhereaboutsClient
             WhereaboutsApi.OverlappingRangeIPReservations, @namespace, PageSize, paginate: true,
             WhereaboutsJsonContext.Default.OverlappingRangeIPReservationList, cancellationToken);
 
+    /// <summary>The reservations whose labels match <paramref name="labelSelector"/>.</summary>
+    public Task<IReadOnlyList<OverlappingRangeIPReservation>> ListReservationsAsync(string? @namespace, string labelSelector, CancellationToken cancellationToken) =>
+        ListAsync<OverlappingRangeIPReservationList, OverlappingRangeIPReservation>(
+            WhereaboutsApi.OverlappingRangeIPReservations, @namespace, PageSize, paginate: true,
+            WhereaboutsJsonContext.Default.OverlappingRangeIPReservationList, cancellationToken, labelSelector);
+
     public Task<IReadOnlyList<NodeSlicePool>> ListNodeSlicePoolsAsync(string? @namespace, CancellationToken cancellationToken) =>
         ListAsync<NodeSlicePoolList, NodeSlicePool>(WhereaboutsApi.NodeSlicePools, @namespace, PageSize, paginate: true, WhereaboutsJsonContext.Default.NodeSlicePoolList, cancellationToken);
 
@@ -185,7 +191,7 @@ public sealed partial class WhereaboutsClient
     }
 
     private async Task<IReadOnlyList<TItem>> ListAsync<TList, TItem>(
-        string plural, string? @namespace, int limit, bool paginate, JsonTypeInfo<TList> type, CancellationToken cancellationToken)
+        string plural, string? @namespace, int limit, bool paginate, JsonTypeInfo<TList> type, CancellationToken cancellationToken, string? labelSelector = null)
         where TList : WhereaboutsList<TItem>
     {
         var request = Request("list", plural, @namespace, null);
@@ -194,6 +200,7 @@ public sealed partial class WhereaboutsClient
         do
         {
             var query = string.Create(CultureInfo.InvariantCulture, $"?limit={limit}")
+                + (labelSelector is null ? string.Empty : "&labelSelector=" + Uri.EscapeDataString(labelSelector))
                 + (continueToken is null ? string.Empty : "&continue=" + Uri.EscapeDataString(continueToken));
             var result = await Connection.SendAsync(request, HttpMethod.Get, CollectionPath(plural, @namespace) + query, type, null, cancellationToken);
             if (!result.IsSuccess)
