@@ -154,6 +154,7 @@ public abstract class KubernetesDirectInvocationTests(ClusterMode mode) : IAsync
         if (_cluster.Agent is { } agent)
         {
             await agent.KillAsync();
+            _cluster.Counters.Reset();
         }
 
         var missing = Path.Combine(Path.GetDirectoryName(_cluster.KubeconfigPath)!, "not-yet.kubeconfig");
