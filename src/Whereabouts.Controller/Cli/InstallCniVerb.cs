@@ -34,11 +34,8 @@ internal sealed class InstallCniVerb : VerbCommand
         Description = "Keep running and rewrite the kubeconfig when the token or CA rotates (until SIGTERM)",
     };
 
-    private readonly Option<string?> _agentSocket = new("--agent-socket")
-    {
-        Description = "The node agent's unix socket as the host sees it (run --agent-socket); written to the flat file as agent_socket",
-        HelpName = "PATH",
-    };
+    private readonly Option<string?> _agentSocket = SharedOptions.AgentSocket(
+        "The node agent's unix socket as the host sees it (run --agent-socket); written to the flat file as agent_socket");
 
     private readonly Option<LogLevelSetting> _logLevel = LogLevelOption.Create();
 

@@ -38,11 +38,8 @@ internal sealed class RunVerb : VerbCommand
         HelpName = "CRON",
     };
 
-    private readonly Option<string?> _agentSocket = new("--agent-socket")
-    {
-        Description = "Serve the plugin's requests (the node agent) on this unix socket (mode 0600); the plugin uses it when its configuration has agent_socket",
-        HelpName = "PATH",
-    };
+    private readonly Option<string?> _agentSocket = SharedOptions.AgentSocket(
+        "Serve the plugin's requests (the node agent) on this unix socket (mode 0600); the plugin uses it when its configuration has agent_socket");
 
     private readonly Option<string?> _cniConfDir = SharedOptions.CniConfDir(null, "CNI configuration directory as mounted here; when set, whereabouts.d/whereabouts.kubeconfig is kept fresh");
     private readonly Option<string?> _hostCniConfDir = SharedOptions.HostCniConfDir();

@@ -100,6 +100,7 @@ public sealed class CommandLineTests
     [InlineData("--namespace=$(WHEREABOUTS_NAMESPACE)", "is not a namespace name")]
     [InlineData("--log-level=trace", "--log-level: 'trace' is not one of debug, verbose, error, panic")]
     [InlineData("--host-cni-conf-dir=etc/cni/net.d", "--host-cni-conf-dir: 'etc/cni/net.d' is not an absolute path")]
+    [InlineData("--agent-socket=agent.sock", "--agent-socket: 'agent.sock' is not an absolute path")]
     public async Task Run_BadValue_ExitsTwoWithOneLine(string flag, string message)
     {
         var harness = new VerbHarness();
