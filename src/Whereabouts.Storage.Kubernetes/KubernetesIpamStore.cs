@@ -4,7 +4,6 @@ using Whereabouts.Core.Allocation;
 using Whereabouts.Ipam.Errors;
 using Whereabouts.Ipam.Stores;
 using Whereabouts.Storage.Kubernetes.Api;
-using Whereabouts.Storage.Kubernetes.Crds;
 
 namespace Whereabouts.Storage.Kubernetes;
 
@@ -14,26 +13,24 @@ namespace Whereabouts.Storage.Kubernetes;
 /// </summary>
 public sealed class KubernetesIpamStore : IIpamStore
 {
+    private readonly StoreContext _context;
     private readonly KubernetesPoolStore _pools;
     private readonly KubernetesReservationStore _reservations;
-    private readonly string? _nodeName;
 
-    private KubernetesIpamStore(WhereaboutsClient client, string @namespace, string? nodeName)
+    private KubernetesIpamStore(StoreContext context)
     {
-        Client = client;
-        Namespace = @namespace;
-        _nodeName = string.IsNullOrEmpty(nodeName) ? null : nodeName;
-        _pools = new KubernetesPoolStore(client, @namespace);
-        _reservations = new KubernetesReservationStore(client, @namespace);
+        _context = context;
+        _pools = new KubernetesPoolStore(context.Client, context.Namespace);
+        _reservations = new KubernetesReservationStore(context.Client, context.Namespace);
     }
 
     /// <summary>The namespace holding the pools and reservations.</summary>
-    public string Namespace { get; }
+    public string Namespace => _context.Namespace;
 
     public string KubeconfigPath => Client.Connection.KubeconfigPath;
 
     /// <summary>The typed client underneath, for callers that need more than the store contract.</summary>
-    public WhereaboutsClient Client { get; }
+    public WhereaboutsClient Client => _context.Client;
 
     public IPoolStore Pools => _pools;
 
@@ -43,42 +40,14 @@ public sealed class KubernetesIpamStore : IIpamStore
     /// <exception cref="ArgumentException">No kubeconfig path.</exception>
     /// <exception cref="StoreUnavailableException">The kubeconfig does not exist (yet).</exception>
     /// <exception cref="StoreAccessDeniedException">The kubeconfig cannot be read or used.</exception>
-    public static KubernetesIpamStore Open(KubernetesStoreOptions options, ILogger? logger = null)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        if (string.IsNullOrEmpty(options.KubeconfigPath))
-        {
-            throw new ArgumentException("the Kubernetes datastore needs a kubeconfig path", nameof(options));
-        }
+    public static KubernetesIpamStore Open(KubernetesStoreOptions options, ILogger? logger = null) =>
+        new(StoreContext.Open(options, logger ?? NullLogger.Instance));
 
-        logger ??= NullLogger.Instance;
-        var connection = KubernetesConnection.Open(options.KubeconfigPath, options.RequestTimeout, logger);
-        if (options.IgnoreSystemTrustStore && connection.PinsAuthority)
-        {
-            SystemTrustStore.Ignore();
-        }
-
-        var @namespace = !string.IsNullOrEmpty(options.Namespace) ? options.Namespace
-            : !string.IsNullOrEmpty(connection.ContextNamespace) ? connection.ContextNamespace
-            : WhereaboutsApi.DefaultNamespace;
-        return new KubernetesIpamStore(new WhereaboutsClient(connection, logger), @namespace, options.NodeName);
-    }
-
-    public Task CheckReachableAsync(CancellationToken cancellationToken) => Client.ProbeAsync(Namespace, cancellationToken);
+    public Task CheckReachableAsync(CancellationToken cancellationToken) => _context.CheckReachableAsync(cancellationToken);
 
     /// <summary>True only when the pod named by the allocation exists and runs on this node.</summary>
-    public async Task<bool> IsLocalAsync(PoolAllocation allocation, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(allocation);
-        var slash = allocation.PodRef.IndexOf('/', StringComparison.Ordinal);
-        if (_nodeName is null || slash <= 0 || slash == allocation.PodRef.Length - 1)
-        {
-            return false;
-        }
-
-        var pod = await Client.GetPodPlacementAsync(allocation.PodRef[..slash], allocation.PodRef[(slash + 1)..], cancellationToken);
-        return pod?.Spec?.NodeName == _nodeName;
-    }
+    public Task<bool> IsLocalAsync(PoolAllocation allocation, CancellationToken cancellationToken) =>
+        _context.IsLocalAsync(allocation, cancellationToken);
 
     /// <summary>Every pool in <see cref="Namespace"/>.</summary>
     public Task<IReadOnlyList<PoolSnapshot>> ListPoolsAsync(CancellationToken cancellationToken) => _pools.ListAsync(cancellationToken);
