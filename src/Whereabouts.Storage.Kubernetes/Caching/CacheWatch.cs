@@ -81,6 +81,7 @@ internal sealed partial class CacheWatch<TObject, T>
 
     private async Task<string> ListAsync(CancellationToken cancellationToken)
     {
+        var highestBefore = _cache.HighestVersion;
         var list = await _list(cancellationToken);
         var listed = new List<(string, T)>(list.Items.Count);
         foreach (var item in list.Items)
@@ -91,12 +92,16 @@ internal sealed partial class CacheWatch<TObject, T>
             }
         }
 
-        _cache.Replace(listed, list.ResourceVersion);
+        _cache.Replace(listed, list.ResourceVersion, highestBefore);
         LogListed(_logger, _resource, list.Items.Count, list.ResourceVersion);
         return list.ResourceVersion;
     }
 
-    /// <summary>Watches from <paramref name="version"/> on, reconnecting as needed; returns when a new list is needed.</summary>
+    /// <summary>
+    /// Watches from <paramref name="version"/> on, resuming where a watch ended or broke; returns when a new list is
+    /// needed: the version expired (410), or no watch could be opened from it (the server may not know it at all, as
+    /// one restored from a backup, which answers a version from its future with an error).
+    /// </summary>
     private async Task WatchFromAsync(string version, CancellationToken cancellationToken)
     {
         var failures = 0;
@@ -104,33 +109,48 @@ internal sealed partial class CacheWatch<TObject, T>
         {
             while (!cancellationToken.IsCancellationRequested)
             {
+                ObjectWatch<TObject> watch;
                 try
                 {
-                    using var watch = await _watch(version, _watchTimeout, cancellationToken);
-                    _cache.SetSynced(true);
-                    failures = 0;
-                    while (await watch.ReadAsync(cancellationToken) is { } change)
-                    {
-                        if (change.Type == WatchEvent<TObject>.Error)
-                        {
-                            LogWatchError(_logger, _resource, change.ErrorCode ?? 0, change.ErrorMessage ?? string.Empty);
-                            if (!change.IsExpired)
-                            {
-                                await Task.Delay(Delay(1), _time, cancellationToken);
-                            }
-
-                            return;
-                        }
-
-                        Handle(change);
-                        version = change.ResourceVersion ?? version;
-                    }
+                    watch = await _watch(version, _watchTimeout, cancellationToken);
                 }
                 catch (IpamException ex) when (!cancellationToken.IsCancellationRequested)
                 {
                     _cache.SetSynced(false);
-                    LogWatchBroke(_logger, _resource, ex.Message);
-                    await Task.Delay(Delay(++failures), _time, cancellationToken);
+                    LogWatchFailed(_logger, _resource, ex.Message);
+                    await Task.Delay(Delay(1), _time, cancellationToken);
+                    return;
+                }
+
+                using (watch)
+                {
+                    _cache.SetSynced(true);
+                    try
+                    {
+                        while (await watch.ReadAsync(cancellationToken) is { } change)
+                        {
+                            if (change.Type == WatchEvent<TObject>.Error)
+                            {
+                                LogWatchError(_logger, _resource, change.ErrorCode ?? 0, change.ErrorMessage ?? string.Empty);
+                                if (!change.IsExpired)
+                                {
+                                    await Task.Delay(Delay(1), _time, cancellationToken);
+                                }
+
+                                return;
+                            }
+
+                            Handle(change);
+                            version = change.ResourceVersion ?? version;
+                            failures = 0;
+                        }
+                    }
+                    catch (IpamException ex) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        _cache.SetSynced(false);
+                        LogWatchBroke(_logger, _resource, ex.Message);
+                        await Task.Delay(Delay(++failures), _time, cancellationToken);
+                    }
                 }
             }
         }
@@ -191,6 +211,9 @@ internal sealed partial class CacheWatch<TObject, T>
 
     [LoggerMessage(EventId = 222, Level = LogLevel.Warning, Message = "cache of {Resource}: the watch broke, reconnecting: {Error}")]
     private static partial void LogWatchBroke(ILogger logger, string resource, string error);
+
+    [LoggerMessage(EventId = 228, Level = LogLevel.Warning, Message = "cache of {Resource}: cannot watch, listing again: {Error}")]
+    private static partial void LogWatchFailed(ILogger logger, string resource, string error);
 
     [LoggerMessage(EventId = 223, Level = LogLevel.Information, Message = "cache of {Resource}: the watch ended with {Code} {Message}; listing again")]
     private static partial void LogWatchError(ILogger logger, string resource, int code, string message);

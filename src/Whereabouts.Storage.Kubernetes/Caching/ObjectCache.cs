@@ -20,6 +20,7 @@ internal sealed class ObjectCache<T>
     private readonly TimeProvider _time;
     private TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _isSynced;
+    private string? _highestVersion;
 
     public ObjectCache(Func<T, string> versionOf, Func<T, string?> uidOf, TimeProvider time)
     {
@@ -38,6 +39,18 @@ internal sealed class ObjectCache<T>
             lock (_gate)
             {
                 return _objects.Count;
+            }
+        }
+    }
+
+    /// <summary>The latest resourceVersion the cache has held, to notice a server whose history went back (restored from a backup).</summary>
+    public string? HighestVersion
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _highestVersion;
             }
         }
     }
@@ -75,6 +88,7 @@ internal sealed class ObjectCache<T>
             }
 
             _objects[name] = value;
+            Saw(_versionOf(value));
             return value;
         }
     }
@@ -116,12 +130,21 @@ internal sealed class ObjectCache<T>
 
     /// <summary>
     /// Takes a fresh list: listed objects replace older cached ones; cached objects the list does not have go, unless
-    /// they are later than the list (a write answered after the list was taken).
+    /// they are later than the list (a write answered after the list was taken). When the list is older than what the
+    /// cache held before it was asked for (<paramref name="highestBefore"/>), the server's history went back and the
+    /// list replaces everything.
     /// </summary>
-    public void Replace(IEnumerable<(string Name, T Value)> listed, string listVersion)
+    public void Replace(IEnumerable<(string Name, T Value)> listed, string listVersion, string? highestBefore)
     {
         lock (_gate)
         {
+            if (highestBefore is not null && ResourceVersions.IsNewer(highestBefore, listVersion) && ResourceVersions.CanOrder(highestBefore, listVersion))
+            {
+                _objects.Clear();
+                _highestVersion = null;
+            }
+
+            Saw(listVersion);
             var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (var (name, value) in listed)
             {
@@ -131,9 +154,11 @@ internal sealed class ObjectCache<T>
                     continue;
                 }
 
-                if (!_objects.TryGetValue(name, out var known) || ResourceVersions.IsNewer(_versionOf(value), _versionOf(known)))
+                // At the same version the list wins: a server restored from a backup may reuse versions for other contents.
+                if (!_objects.TryGetValue(name, out var known) || !ResourceVersions.IsNewer(_versionOf(known), _versionOf(value)))
                 {
                     _objects[name] = value;
+                    Saw(_versionOf(value));
                 }
             }
 
@@ -163,6 +188,14 @@ internal sealed class ObjectCache<T>
             {
                 _synced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             }
+        }
+    }
+
+    private void Saw(string version)
+    {
+        if (ResourceVersions.CanOrder(version, _highestVersion ?? version) && ResourceVersions.IsNewer(version, _highestVersion))
+        {
+            _highestVersion = version;
         }
     }
 

@@ -23,6 +23,9 @@ internal static class ResourceVersions
     /// <summary>True when <paramref name="candidate"/> is the same as or later than <paramref name="current"/>.</summary>
     public static bool IsAtLeast(string candidate, string current) => candidate == current || IsNewer(candidate, current);
 
+    /// <summary>True when both versions are numbers, so that their order means something.</summary>
+    public static bool CanOrder(string a, string b) => TryParse(a, out _) && TryParse(b, out _);
+
     private static bool TryParse(string version, out ulong value) =>
         ulong.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out value);
 }
