@@ -69,8 +69,9 @@ public sealed class SharedKubernetesIpamStore : IIpamStore
     /// <summary>True while both caches are listed and watched: reads then send no request.</summary>
     public bool IsSynced => _caches.Pools.IsSynced && _caches.Reservations.IsSynced;
 
-    /// <summary>Pools and reservations cached now.</summary>
-    public (int Pools, int Reservations) CachedObjects => (_caches.Pools.Count, _caches.Reservations.Count);
+    /// <summary>Pools, their allocations and reservations cached now.</summary>
+    public (int Pools, long Allocations, int Reservations) CachedObjects =>
+        (_caches.Pools.Count, _caches.Pools.Sum(static p => p.Allocations.Count), _caches.Reservations.Count);
 
     /// <summary>What the group commit did.</summary>
     public SharedStoreCounters Counters { get; } = new();

@@ -61,7 +61,7 @@ internal sealed class ClusterApi(KubernetesConnection connection)
         try
         {
             var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-            return new ObjectWatch<V1Pod>(response, body, static e => KubernetesJson.Deserialize<V1Pod>(e), static p => p.Metadata?.ResourceVersion, "watch pods");
+            return new ObjectWatch<V1Pod>(response, body, static json => KubernetesJson.Deserialize<V1Pod>(System.Text.Encoding.UTF8.GetString(json)), static p => p.Metadata?.ResourceVersion, "watch pods");
         }
         catch
         {

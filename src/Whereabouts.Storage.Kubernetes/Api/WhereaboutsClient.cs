@@ -234,7 +234,7 @@ public sealed partial class WhereaboutsClient
         try
         {
             var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-            return new ObjectWatch<T>(response, body, e => e.Deserialize(type), static o => o.Metadata?.ResourceVersion, request.ToString());
+            return new ObjectWatch<T>(response, body, json => JsonSerializer.Deserialize(json, type), static o => o.Metadata?.ResourceVersion, request.ToString());
         }
         catch
         {

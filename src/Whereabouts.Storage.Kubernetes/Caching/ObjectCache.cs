@@ -55,6 +55,16 @@ internal sealed class ObjectCache<T>
         }
     }
 
+    /// <summary>Adds up <paramref name="measure"/> over every cached object.</summary>
+    public long Sum(Func<T, long> measure)
+    {
+        ArgumentNullException.ThrowIfNull(measure);
+        lock (_gate)
+        {
+            return _objects.Values.Sum(measure);
+        }
+    }
+
     public T? Get(string name)
     {
         lock (_gate)

@@ -4,7 +4,7 @@ using Whereabouts.Ipam.Stores;
 namespace Whereabouts.Storage.Kubernetes.Caching;
 
 /// <summary>One caller's pool change waiting for a group commit, and the answer it will get.</summary>
-internal sealed class PendingChange(PoolSnapshot snapshot, PoolChange change)
+internal sealed class PendingChange(PoolSnapshot snapshot, PoolChange change, SharedStoreCounters counters)
 {
     private readonly TaskCompletionSource<bool> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -47,7 +47,13 @@ internal sealed class PendingChange(PoolSnapshot snapshot, PoolChange change)
         Change.Upserts.All(u => pool.TryGetValue(u.Key, out var held) && held == u.Value)
         && Change.Removals.Where(r => !Change.Upserts.ContainsKey(r)).All(r => !pool.ContainsKey(r));
 
-    public void Succeed(bool written) => _answer.TrySetResult(written);
+    public void Succeed(bool written)
+    {
+        if (_answer.TrySetResult(written) && !written)
+        {
+            counters.Conflict();
+        }
+    }
 
     public void Fail(Exception error)
     {

@@ -47,7 +47,7 @@ internal sealed partial class PoolWriter
     /// </summary>
     public async Task<bool> WriteAsync(PoolSnapshot snapshot, PoolChange change, CancellationToken cancellationToken)
     {
-        var pending = new PendingChange(snapshot, change);
+        var pending = new PendingChange(snapshot, change, _counters);
         bool start;
         lock (_gate)
         {

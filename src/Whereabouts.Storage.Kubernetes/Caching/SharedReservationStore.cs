@@ -17,11 +17,19 @@ internal sealed class SharedReservationStore(StoreContext context, StoreCaches c
         caches.Reservations.IsSynced ? Task.FromResult(caches.Reservations.Get(name)) : _api.GetAsync(name, cancellationToken);
 
     /// <summary>
-    /// Creates the reservation. A create of the same name already under way in this process is waited for instead:
-    /// whoever it was for holds the name now, so this call gets that holding with <c>Created = false</c>.
+    /// Creates the reservation. A name the synced cache shows held by another pod is answered from the cache, without
+    /// a request: at worst that holding is already gone and the caller looks elsewhere, which never hands an address out
+    /// twice (a holding that looks like the caller's own is always asked for). A create of the same name already under
+    /// way in this process is waited for instead: whoever it was for holds the name now, so this call gets that holding
+    /// with <c>Created = false</c>.
     /// </summary>
     public async Task<ReservationClaim> TryCreateAsync(string name, AllocationOwner owner, CancellationToken cancellationToken)
     {
+        if (caches.Reservations.IsSynced && caches.Reservations.Get(name) is { } known && !known.IsOwnedBy(owner.PodRef, owner.IfName))
+        {
+            return new ReservationClaim(known, Created: false);
+        }
+
         while (true)
         {
             var mine = new TaskCompletionSource<ReservationClaim>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -81,3 +89,4 @@ internal sealed class SharedReservationStore(StoreContext context, StoreCaches c
     private static bool SameHolding(Reservation a, Reservation b) =>
         a.Uid == b.Uid && a.PodRef == b.PodRef && a.IfName == b.IfName && a.ContainerId == b.ContainerId;
 }
+

@@ -196,7 +196,7 @@ public sealed class SharedStoreWriteTests
     }
 
     [Fact]
-    public async Task TryCreateAsync_HeldByAnotherPod_AnsweredFromTheCacheWithoutARead()
+    public async Task TryCreateAsync_HeldByAnotherPod_AnsweredFromTheCacheWithoutARequest()
     {
         await using var cluster = await Cluster.StartAsync();
         var store = await cluster.StartSharedStoreAsync();
@@ -207,8 +207,25 @@ public sealed class SharedStoreWriteTests
 
         Assert.False(claim.Created);
         Assert.Equal(Owner(1).PodRef, claim.Reservation.PodRef);
-        Assert.Equal(1, cluster.Counters.Get("create", "overlappingrangeipreservations", 409));
+        Assert.Equal(0, cluster.Counters.Get("create", "overlappingrangeipreservations"));
         Assert.Equal(0, cluster.Counters.Get("get", "overlappingrangeipreservations"));
+    }
+
+    /// <summary>A holding the cache shows as the caller's own is never trusted: it may be gone, and acting on it would be a duplicate.</summary>
+    [Fact]
+    public async Task TryCreateAsync_CachedAsTheCallersOwn_IsAskedFor()
+    {
+        await using var cluster = await Cluster.StartAsync();
+        var store = await cluster.StartSharedStoreAsync();
+        Assert.True((await store.Reservations.TryCreateAsync("10.50.0.9", Owner(1), Ct)).Created);
+        cluster.Counters.Reset();
+
+        var again = await store.Reservations.TryCreateAsync("10.50.0.9", Owner(1), Ct);
+
+        Assert.False(again.Created);
+        Assert.Equal(Owner(1).PodRef, again.Reservation.PodRef);
+        Assert.Equal(1, cluster.Counters.Get("create", "overlappingrangeipreservations", 409));
+        Assert.Equal(1, cluster.Counters.Get("get", "overlappingrangeipreservations", 200));
     }
 
     /// <summary>The cached version is behind (another writer touched the object): the delete re-reads once and deletes the same holding.</summary>
