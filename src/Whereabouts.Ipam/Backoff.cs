@@ -4,23 +4,27 @@ namespace Whereabouts.Ipam;
 /// Exponential backoff with full jitter: many writers that collide on one pool spread out instead of colliding again
 /// in lockstep. A store's Retry-After is honoured as a lower bound. Never waits past the deadline's cancellation.
 /// </summary>
-internal sealed class Backoff(IpamOptions options, TimeProvider time)
+public sealed class Backoff(IpamOptions options, TimeProvider time)
 {
     private int _attempt;
 
     public int Attempts => _attempt;
 
+    /// <summary>
+    /// The wait after <paramref name="failures"/> failed attempts: uniform in [0, min(initial x 2^failures, max)),
+    /// never shorter than <paramref name="retryAfter"/>.
+    /// </summary>
+    public static TimeSpan Delay(TimeSpan initial, TimeSpan max, int failures, TimeSpan? retryAfter = null)
+    {
+        var ceiling = Math.Min(initial.Ticks << Math.Clamp(failures, 0, 20), max.Ticks);
+        var delay = TimeSpan.FromTicks((long)(Random.Shared.NextDouble() * ceiling));
+        return retryAfter is { } after && after > delay ? after : delay;
+    }
+
     public async Task DelayAsync(TimeSpan? retryAfter, CancellationToken cancellationToken)
     {
-        var ceiling = options.InitialBackoff.Ticks << Math.Min(_attempt, 20);
-        ceiling = Math.Min(ceiling, options.MaxBackoff.Ticks);
+        var delay = Delay(options.InitialBackoff, options.MaxBackoff, _attempt, retryAfter);
         _attempt++;
-        var delay = TimeSpan.FromTicks((long)(Random.Shared.NextDouble() * ceiling));
-        if (retryAfter is { } after && after > delay)
-        {
-            delay = after;
-        }
-
         await Task.Delay(delay, time, cancellationToken);
     }
 }

@@ -47,7 +47,9 @@ public sealed class FileIpamStore : IIpamStore
         return Task.CompletedTask;
     }
 
-    public Task<bool> IsLocalAsync(PoolAllocation allocation, CancellationToken cancellationToken) => Task.FromResult(true);
+    /// <summary>Everything in a host-local store belongs to this host.</summary>
+    public Task<AllocationPlacement> LocateAsync(PoolAllocation allocation, CancellationToken cancellationToken) =>
+        Task.FromResult(AllocationPlacement.ThisHost);
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 

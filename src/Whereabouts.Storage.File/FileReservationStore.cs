@@ -80,6 +80,39 @@ internal sealed class FileReservationStore(string directory, TimeProvider time, 
         }
     }
 
+    /// <summary>Reads every reservation file of the directory: one host's reservations are few, and no index is kept.</summary>
+    public Task<IReadOnlyList<Reservation>> FindByContainerAsync(string containerId, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!Directory.Exists(directory))
+        {
+            return Task.FromResult<IReadOnlyList<Reservation>>([]);
+        }
+
+        string[] paths;
+        try
+        {
+            paths = Directory.GetFiles(directory, "*.json");
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new StoreAccessDeniedException($"file datastore: cannot list {directory}: {ex.Message}", ex);
+        }
+        catch (IOException ex)
+        {
+            throw AtomicFile.Unavailable($"cannot list {directory}", ex);
+        }
+
+        var found = paths
+            .Select(static p => Path.GetFileNameWithoutExtension(p))
+            .Order(StringComparer.Ordinal)
+            .Select(Read)
+            .Where(r => r is { } e && e.Reservation.ContainerId == containerId)
+            .Select(static r => r!.Value.Reservation)
+            .ToList();
+        return Task.FromResult<IReadOnlyList<Reservation>>(found);
+    }
+
     private bool IsLeftover((Reservation Reservation, ProcessIdentity Creator) existing) =>
         existing.Creator.Pid > 0
         && !existing.Creator.IsAlive

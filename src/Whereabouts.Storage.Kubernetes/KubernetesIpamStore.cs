@@ -16,10 +16,12 @@ public sealed class KubernetesIpamStore : IIpamStore
     private readonly StoreContext _context;
     private readonly KubernetesPoolStore _pools;
     private readonly KubernetesReservationStore _reservations;
+    private readonly bool _ownsConnection;
 
-    private KubernetesIpamStore(StoreContext context)
+    private KubernetesIpamStore(StoreContext context, bool ownsConnection = true)
     {
         _context = context;
+        _ownsConnection = ownsConnection;
         _pools = new KubernetesPoolStore(context.Client, context.Namespace);
         _reservations = new KubernetesReservationStore(context.Client, context.Namespace);
     }
@@ -43,11 +45,18 @@ public sealed class KubernetesIpamStore : IIpamStore
     public static KubernetesIpamStore Open(KubernetesStoreOptions options, ILogger? logger = null) =>
         new(StoreContext.Open(options, logger ?? NullLogger.Instance));
 
+    /// <summary>
+    /// A store over an existing client, for a process that works in several namespaces on one connection (the
+    /// controller); disposing it leaves the connection open.
+    /// </summary>
+    public static KubernetesIpamStore Attach(WhereaboutsClient client, string @namespace, string? nodeName = null) =>
+        new(StoreContext.Attach(client, @namespace, nodeName), ownsConnection: false);
+
     public Task CheckReachableAsync(CancellationToken cancellationToken) => _context.CheckReachableAsync(cancellationToken);
 
-    /// <summary>True only when the pod named by the allocation exists and runs on this node.</summary>
-    public Task<bool> IsLocalAsync(PoolAllocation allocation, CancellationToken cancellationToken) =>
-        _context.IsLocalAsync(allocation, cancellationToken);
+    /// <inheritdoc cref="StoreContext.LocateAsync"/>
+    public Task<AllocationPlacement> LocateAsync(PoolAllocation allocation, CancellationToken cancellationToken) =>
+        _context.LocateAsync(allocation, cancellationToken);
 
     /// <summary>Every pool in <see cref="Namespace"/>.</summary>
     public Task<IReadOnlyList<PoolSnapshot>> ListPoolsAsync(CancellationToken cancellationToken) => _pools.ListAsync(cancellationToken);
@@ -57,7 +66,11 @@ public sealed class KubernetesIpamStore : IIpamStore
 
     public ValueTask DisposeAsync()
     {
-        Client.Connection.Dispose();
+        if (_ownsConnection)
+        {
+            Client.Connection.Dispose();
+        }
+
         return ValueTask.CompletedTask;
     }
 }

@@ -65,6 +65,12 @@ internal sealed class KubernetesReservationStore(WhereaboutsClient client, strin
         return true;
     }
 
+    public async Task<IReadOnlyList<Reservation>> FindByContainerAsync(string containerId, CancellationToken cancellationToken)
+    {
+        var labelled = await client.ListReservationsAsync(@namespace, ReservationLabels.SelectorFor(containerId), cancellationToken);
+        return [.. labelled.Select(Read).Where(r => r.ContainerId == containerId)];
+    }
+
     public async Task<IReadOnlyList<Reservation>> ListAsync(CancellationToken cancellationToken)
     {
         var reservations = await client.ListReservationsAsync(@namespace, cancellationToken);

@@ -12,7 +12,7 @@ public sealed record KubernetesStoreOptions
     /// <summary>The limit for every single API request.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>This node, for <see cref="KubernetesIpamStore.IsLocalAsync"/> (CNI GC); null: nothing is local.</summary>
+    /// <summary>This node, for <see cref="KubernetesIpamStore.LocateAsync"/> (CNI GC); null: only pods that are gone count as stale.</summary>
     public string? NodeName { get; init; }
 
     /// <summary>

@@ -24,10 +24,12 @@ public sealed class SharedKubernetesIpamStore : IIpamStore
     private readonly StoreCaches _caches;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _watches;
+    private readonly bool _ownsConnection;
 
-    private SharedKubernetesIpamStore(StoreContext context, ILogger logger, TimeProvider time)
+    private SharedKubernetesIpamStore(StoreContext context, bool ownsConnection, ILogger logger, TimeProvider time)
     {
         _context = context;
+        _ownsConnection = ownsConnection;
         _caches = new StoreCaches(time);
         Pools = new SharedPoolStore(context, _caches, Counters, logger, _stopping.Token);
         Reservations = new SharedReservationStore(context, _caches);
@@ -93,7 +95,27 @@ public sealed class SharedKubernetesIpamStore : IIpamStore
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentNullException.ThrowIfNull(time);
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(new SharedKubernetesIpamStore(StoreContext.Open(options, logger), logger, time));
+        return Task.FromResult(new SharedKubernetesIpamStore(StoreContext.Open(options, logger), ownsConnection: true, logger, time));
+    }
+
+    /// <summary>
+    /// As <see cref="StartAsync(KubernetesStoreOptions, ILogger, CancellationToken)"/>, over a connection the caller
+    /// opened (a pod's service account) and keeps: disposing the store leaves it open.
+    /// </summary>
+    /// <param name="connection">The process's one connection.</param>
+    /// <param name="namespace">Where the objects live; null: the connection's context namespace, else <c>kube-system</c>.</param>
+    /// <param name="nodeName">This node, for <see cref="LocateAsync"/> (CNI GC).</param>
+    /// <param name="logger">Where the store logs.</param>
+    /// <param name="time">The clock for the watches' backoff; null: the system clock.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    public static Task<SharedKubernetesIpamStore> StartAsync(
+        KubernetesConnection connection, string? @namespace, string? nodeName, ILogger logger, TimeProvider? time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(logger);
+        cancellationToken.ThrowIfCancellationRequested();
+        var context = StoreContext.Attach(new WhereaboutsClient(connection, logger), StoreContext.NamespaceFor(@namespace, connection), nodeName);
+        return Task.FromResult(new SharedKubernetesIpamStore(context, ownsConnection: false, logger, time ?? TimeProvider.System));
     }
 
     /// <summary>Completes once both caches are listed and watched.</summary>
@@ -102,9 +124,9 @@ public sealed class SharedKubernetesIpamStore : IIpamStore
 
     public Task CheckReachableAsync(CancellationToken cancellationToken) => _context.CheckReachableAsync(cancellationToken);
 
-    /// <summary>True only when the pod named by the allocation exists and runs on this node.</summary>
-    public Task<bool> IsLocalAsync(PoolAllocation allocation, CancellationToken cancellationToken) =>
-        _context.IsLocalAsync(allocation, cancellationToken);
+    /// <inheritdoc cref="StoreContext.LocateAsync"/>
+    public Task<AllocationPlacement> LocateAsync(PoolAllocation allocation, CancellationToken cancellationToken) =>
+        _context.LocateAsync(allocation, cancellationToken);
 
     /// <summary>Stops the watches; writes still waiting are answered with <see cref="ObjectDisposedException"/>.</summary>
     public async ValueTask DisposeAsync()
@@ -124,7 +146,11 @@ public sealed class SharedKubernetesIpamStore : IIpamStore
             // The watches end by cancellation.
         }
 
-        _context.Client.Connection.Dispose();
+        if (_ownsConnection)
+        {
+            _context.Client.Connection.Dispose();
+        }
+
         _stopping.Dispose();
     }
 }

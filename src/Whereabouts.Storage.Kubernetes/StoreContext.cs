@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Whereabouts.Core.Allocation;
 using Whereabouts.Ipam.Errors;
+using Whereabouts.Ipam.Stores;
 using Whereabouts.Storage.Kubernetes.Api;
 using Whereabouts.Storage.Kubernetes.Crds;
 
@@ -43,25 +44,47 @@ internal sealed class StoreContext
             SystemTrustStore.Ignore();
         }
 
-        var @namespace = !string.IsNullOrEmpty(options.Namespace) ? options.Namespace
+        return new StoreContext(new WhereaboutsClient(connection, logger), NamespaceFor(options.Namespace, connection), options.NodeName);
+    }
+
+    /// <summary>A context over an existing client (its connection stays the caller's).</summary>
+    public static StoreContext Attach(WhereaboutsClient client, string @namespace, string? nodeName)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentException.ThrowIfNullOrEmpty(@namespace);
+        return new StoreContext(client, @namespace, nodeName);
+    }
+
+    /// <summary>The namespace to use: the one asked for, else the connection's context namespace, else upstream's default.</summary>
+    public static string NamespaceFor(string? requested, KubernetesConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return !string.IsNullOrEmpty(requested) ? requested
             : !string.IsNullOrEmpty(connection.ContextNamespace) ? connection.ContextNamespace
             : WhereaboutsApi.DefaultNamespace;
-        return new StoreContext(new WhereaboutsClient(connection, logger), @namespace, options.NodeName);
     }
 
     public Task CheckReachableAsync(CancellationToken cancellationToken) => Client.ProbeAsync(Namespace, cancellationToken);
 
-    /// <summary>True only when the pod named by the allocation exists and runs on this node.</summary>
-    public async Task<bool> IsLocalAsync(PoolAllocation allocation, CancellationToken cancellationToken)
+    /// <summary>
+    /// Asks the API server where the allocation's pod is: <see cref="AllocationPlacement.Gone"/> when the GET finds no
+    /// such pod (no node name needed for that), this or another node by <c>spec.nodeName</c>, and
+    /// <see cref="AllocationPlacement.Unknown"/> when the podref is not <c>namespace/name</c> or this node's name is not
+    /// known.
+    /// </summary>
+    public async Task<AllocationPlacement> LocateAsync(PoolAllocation allocation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(allocation);
         var slash = allocation.PodRef.IndexOf('/', StringComparison.Ordinal);
-        if (NodeName is null || slash <= 0 || slash == allocation.PodRef.Length - 1)
+        if (slash <= 0 || slash == allocation.PodRef.Length - 1)
         {
-            return false;
+            return AllocationPlacement.Unknown;
         }
 
         var pod = await Client.GetPodPlacementAsync(allocation.PodRef[..slash], allocation.PodRef[(slash + 1)..], cancellationToken);
-        return pod?.Spec?.NodeName == NodeName;
+        return pod is null ? AllocationPlacement.Gone
+            : NodeName is null ? AllocationPlacement.Unknown
+            : pod.Spec?.NodeName == NodeName ? AllocationPlacement.ThisHost
+            : AllocationPlacement.OtherHost;
     }
 }

@@ -1,3 +1,5 @@
+using Whereabouts.Ipam.Stores;
+
 namespace Whereabouts.Ipam.Tests;
 
 /// <summary>CNI GC releases this network's allocations that the runtime no longer knows, and only the ones on this host.</summary>
@@ -17,7 +19,7 @@ public sealed class IpamServiceGarbageCollectionTests : IAsyncDisposable
         await AddAsync(service, "live", "net2");
         await AddAsync(service, "gone", "net1");
         await AddAsync(service, "remote", "net1");
-        _store.IsLocal = a => a.ContainerId != "remote";
+        _store.Locate = a => a.ContainerId == "remote" ? AllocationPlacement.OtherHost : AllocationPlacement.ThisHost;
 
         var released = await service.CollectGarbageAsync(Config, new HashSet<(string, string)> { ("live", "net1") }, CancellationToken.None);
 
@@ -42,15 +44,42 @@ public sealed class IpamServiceGarbageCollectionTests : IAsyncDisposable
         Assert.Equal(writes, _store.CallCount(FakeOperation.UpdatePool));
     }
 
-    [Fact]
-    public async Task CollectGarbageAsync_NothingLocal_ReleasesNothing()
+    [Theory]
+    [InlineData(AllocationPlacement.OtherHost)]
+    [InlineData(AllocationPlacement.Unknown)]
+    public async Task CollectGarbageAsync_PodsElsewhereOrUnknown_AreNeverReleased(AllocationPlacement placement)
     {
         var service = Services.Over(_store);
         await AddAsync(service, "a", "net1");
-        _store.IsLocal = static _ => false;
+        _store.Locate = _ => placement;
 
         Assert.Equal(0, await service.CollectGarbageAsync(Config, new HashSet<(string, string)>(), CancellationToken.None));
         Assert.Equal(2, _store.Pools.Entries().Count);
+        Assert.Equal(2, _store.Reservations.All().Count);
+    }
+
+    [Fact]
+    public async Task CollectGarbageAsync_PodsThatAreGone_AreReleasedWithTheirReservations()
+    {
+        var service = Services.Over(_store);
+        await AddAsync(service, "gone", "net1");
+        await AddAsync(service, "elsewhere", "net1");
+        _store.Locate = a => a.ContainerId == "gone" ? AllocationPlacement.Gone : AllocationPlacement.OtherHost;
+
+        Assert.Equal(2, await service.CollectGarbageAsync(Config, new HashSet<(string, string)>(), CancellationToken.None));
+        Assert.All(_store.Pools.Entries(), e => Assert.Equal("elsewhere", e.Allocation.ContainerId));
+        Assert.All(_store.Reservations.All(), r => Assert.Equal("elsewhere", r.ContainerId));
+    }
+
+    [Fact]
+    public async Task CollectGarbageAsync_OnePodInSeveralRanges_IsLocatedOnce()
+    {
+        var service = Services.Over(_store);
+        await AddAsync(service, "gone", "net1");
+        _store.Locate = static _ => AllocationPlacement.Gone;
+
+        Assert.Equal(2, await service.CollectGarbageAsync(Config, new HashSet<(string, string)>(), CancellationToken.None));
+        Assert.Equal(1, _store.CallCount(FakeOperation.Locate));
     }
 
     [Fact]

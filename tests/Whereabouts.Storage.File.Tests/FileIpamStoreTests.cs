@@ -22,12 +22,26 @@ public sealed class FileIpamStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task IsLocalAsync_AnyAllocation_IsLocal()
+    public async Task LocateAsync_AnyAllocation_IsOnThisHost()
     {
         await using var store = new FileIpamStore(_dir.Path);
 
-        Assert.True(await store.IsLocalAsync(new PoolAllocation("c", "ns/p", "net1"), _ct));
-        Assert.True(await store.IsLocalAsync(new PoolAllocation("c", string.Empty, "eth0"), _ct));
+        Assert.Equal(AllocationPlacement.ThisHost, await store.LocateAsync(new PoolAllocation("c", "ns/p", "net1"), _ct));
+        Assert.Equal(AllocationPlacement.ThisHost, await store.LocateAsync(new PoolAllocation("c", string.Empty, "eth0"), _ct));
+    }
+
+    [Fact]
+    public async Task FindByContainerAsync_FindsExactlyThatContainersReservations()
+    {
+        await using var store = new FileIpamStore(_dir.Path);
+        Assert.Empty(await store.Reservations.FindByContainerAsync("c1", _ct));
+        await store.Reservations.TryCreateAsync("10.0.0.1", new AllocationOwner("c1", "ns/a", "net1"), _ct);
+        await store.Reservations.TryCreateAsync("10.0.0.2", new AllocationOwner("c1", "ns/a", "net2"), _ct);
+        await store.Reservations.TryCreateAsync("10.0.0.3", new AllocationOwner("c10", "ns/b", "net1"), _ct);
+
+        var found = await store.Reservations.FindByContainerAsync("c1", _ct);
+
+        Assert.Equal(["10.0.0.1", "10.0.0.2"], found.Select(static r => r.Name));
     }
 
     [Fact]

@@ -6,8 +6,10 @@ using Whereabouts.Core.Allocation;
 using Whereabouts.Core.Config;
 using Whereabouts.Core.Naming;
 using Whereabouts.Core.Net;
+using Whereabouts.Ipam;
 using Whereabouts.Ipam.Errors;
 using Whereabouts.Ipam.Stores;
+using Whereabouts.Storage.Kubernetes;
 using Whereabouts.Storage.Kubernetes.Api;
 using Whereabouts.Storage.Kubernetes.Crds;
 
@@ -18,7 +20,8 @@ namespace Whereabouts.Controller.NodeController;
 /// (<see cref="PoolKey.For"/> of each range and <c>network_name</c>), the allocations those whose podref is the pod, and
 /// only after a GET shows that no live pod of that name exists now (a StatefulSet re-creates its pods under the same
 /// name, and the new pod's ADD re-uses the address). Then the reservations of the released addresses that the pod
-/// owns go, each delete conditional on the version read.
+/// owns go, each delete conditional on the version read. Every write goes through the one release engine
+/// (<see cref="IpamService.ReleaseEntriesAsync"/>).
 /// </summary>
 internal sealed partial class DeletedPodReleaser
 {
@@ -26,12 +29,10 @@ internal sealed partial class DeletedPodReleaser
 
     private readonly WhereaboutsClient _client;
     private readonly NetworkConfigResolver _networks;
-    private readonly PoolReleaser _releaser;
+    private readonly IpamService _engine;
     private readonly PodEvents _events;
     private readonly ControllerMetrics _metrics;
     private readonly string _namespace;
-    private readonly RetryPolicy _retry;
-    private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
     public DeletedPodReleaser(
@@ -40,7 +41,7 @@ internal sealed partial class DeletedPodReleaser
         PodEvents events,
         ControllerMetrics metrics,
         string poolNamespace,
-        RetryPolicy retry,
+        IpamOptions release,
         TimeProvider time,
         ILogger logger)
     {
@@ -49,10 +50,8 @@ internal sealed partial class DeletedPodReleaser
         _events = events;
         _metrics = metrics;
         _namespace = poolNamespace;
-        _retry = retry;
-        _time = time;
         _logger = logger;
-        _releaser = new PoolReleaser(client, retry, time, logger);
+        _engine = new IpamService(KubernetesIpamStore.Attach(client, poolNamespace), logger, release, time);
     }
 
     /// <summary>Releases what the pod held; false when a transient failure left something to try again later.</summary>
@@ -88,7 +87,7 @@ internal sealed partial class DeletedPodReleaser
         {
             foreach (var range in config.Ranges)
             {
-                var outcome = await ReleaseInPoolAsync(pod, network, config, PoolKey.For(range.Subnet, config.PoolNetworkName), released, cancellationToken);
+                var outcome = await ReleaseInPoolAsync(pod, network, config, PoolKey.For(range.Subnet, config.PoolNetworkName), released, problems, cancellationToken);
                 if (outcome is { } failure)
                 {
                     problems.Add(failure.Message);
@@ -99,8 +98,7 @@ internal sealed partial class DeletedPodReleaser
 
         if (released.Count > 0)
         {
-            var reservations = await ReleaseReservationsAsync(pod, released, problems, cancellationToken);
-            _metrics.RecordCollected(Trigger, released.Count, reservations);
+            _metrics.RecordCollected(Trigger, released.Count, released.Sum(static r => r.Reservations));
             await _events.NormalAsync(pod, Describe(released), cancellationToken);
         }
 
@@ -129,7 +127,7 @@ internal sealed partial class DeletedPodReleaser
     }
 
     private async Task<Exception?> ReleaseInPoolAsync(
-        TrackedPod pod, NetworkRef network, IpamConfig config, PoolKey key, List<Released> released, CancellationToken cancellationToken)
+        TrackedPod pod, NetworkRef network, IpamConfig config, PoolKey key, List<Released> released, List<string> problems, CancellationToken cancellationToken)
     {
         var pool = await _client.GetPoolAsync(_namespace, key.Name, cancellationToken);
         if (pool is null)
@@ -153,14 +151,17 @@ internal sealed partial class DeletedPodReleaser
             return null;
         }
 
-        var outcome = await _releaser.ReleaseAsync(_namespace, snapshot, chosen, cancellationToken);
-        foreach (var (offset, allocation) in outcome.Released)
+        // Asked again right before each reservation goes: a new incarnation that appeared while the pool was written may
+        // have taken it back.
+        var overlapping = config.EnableOverlappingRanges ? new[] { config.PoolNetworkName } : [];
+        var outcome = await _engine.ReleaseEntriesAsync(
+            key, chosen, overlapping, async (_, ct) => await LiveIncarnationAsync(pod, ct) is null, cancellationToken);
+        var reservations = outcome.ReservationsReleased.ToHashSet(StringComparer.Ordinal);
+        foreach (var entry in outcome.Released)
         {
-            if (PoolPlanner.AddressOf(snapshot.Base, offset) is { } address)
-            {
-                released.Add(new Released(network, config, key.Name, address, allocation));
-                LogReleased(_logger, address, pod, allocation.IfName, allocation.ContainerId, _namespace, key.Name);
-            }
+            var owned = reservations.Contains(ObjectNames.OverlappingReservation(entry.Address, config.PoolNetworkName)) ? 1 : 0;
+            released.Add(new Released(network, config, key.Name, entry.Address, entry.Allocation, owned));
+            LogReleased(_logger, entry.Address, pod, entry.Allocation.IfName, entry.Allocation.ContainerId, _namespace, key.Name);
         }
 
         foreach (var (_, allocation) in outcome.Changed)
@@ -168,44 +169,10 @@ internal sealed partial class DeletedPodReleaser
             LogChanged(_logger, pod, allocation.IfName, _namespace, key.Name);
         }
 
+        // Not retried here: the pool entries are gone, so a later attempt would find nothing; the reconcile pass frees
+        // reservations of pods that are gone.
+        problems.AddRange(outcome.ReservationFailures.Select(f => $"IPPool {_namespace}/{key.Name}: {f}"));
         return outcome.Failure;
-    }
-
-    private async Task<int> ReleaseReservationsAsync(TrackedPod pod, List<Released> released, List<string> problems, CancellationToken cancellationToken)
-    {
-        // Asked again: a new incarnation that appeared while the pool was written may have taken its reservation back.
-        if (await LiveIncarnationAsync(pod, cancellationToken) is { } live)
-        {
-            LogRecreated(_logger, pod, live);
-            return 0;
-        }
-
-        var count = 0;
-        foreach (var entry in released)
-        {
-            var name = ObjectNames.OverlappingReservation(entry.Address, entry.Config.PoolNetworkName);
-            try
-            {
-                var reservation = await _retry.RunAsync(async ct =>
-                {
-                    var current = await _client.GetReservationAsync(_namespace, name, ct);
-                    return current is null ? null : CrdConversion.ToReservation(current);
-                },
-                _time,
-                cancellationToken);
-                if (reservation is not null && reservation.IsOwnedBy(entry.Allocation.PodRef, entry.Allocation.IfName)
-                    && await _retry.RunAsync(ct => _client.DeleteReservationAsync(_namespace, reservation, ct), _time, cancellationToken))
-                {
-                    count++;
-                }
-            }
-            catch (Exception ex) when (ex is StoreUnavailableException or StoreDataException)
-            {
-                problems.Add($"reservation {_namespace}/{name}: {ex.Message}");
-            }
-        }
-
-        return count;
     }
 
     private string Describe(List<Released> released) =>
@@ -213,7 +180,7 @@ internal sealed partial class DeletedPodReleaser
             CultureInfo.InvariantCulture,
             $"{r.Address} (interface {(r.Allocation.IfName.Length == 0 ? "-" : r.Allocation.IfName)}) from network {r.Network}, IPPool {_namespace}/{r.Pool}")));
 
-    private sealed record Released(NetworkRef Network, IpamConfig Config, string Pool, Ip Address, PoolAllocation Allocation);
+    private sealed record Released(NetworkRef Network, IpamConfig Config, string Pool, Ip Address, PoolAllocation Allocation, int Reservations);
 
     [LoggerMessage(EventId = 420, Level = LogLevel.Information, Message = "Released {Address} of deleted pod {Pod} interface {IfName} (container {ContainerId}) from IPPool {Namespace}/{Pool}")]
     private static partial void LogReleased(ILogger logger, Ip address, TrackedPod pod, string ifName, string containerId, string @namespace, string pool);

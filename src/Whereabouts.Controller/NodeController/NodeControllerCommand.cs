@@ -55,7 +55,7 @@ internal static partial class NodeControllerCommand
             new PodEvents(cluster, options.Node, time, logger),
             metrics,
             poolNamespace,
-            settings.WriteRetry,
+            settings.Release,
             time,
             logger);
         var controller = new NodeController(

@@ -1,5 +1,6 @@
 using Whereabouts.Controller.Kube;
 using Whereabouts.Controller.Reconcile;
+using Whereabouts.Ipam;
 
 namespace Whereabouts.Controller.NodeController;
 
@@ -17,8 +18,8 @@ internal sealed record NodeControllerSettings
     /// <summary>Attempts at releasing one deleted pod, and their pacing, before a Warning event hands it to the reconcile pass.</summary>
     public RetryPolicy ReleaseRetry { get; init; } = new(8, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
 
-    /// <summary>Retries of a single pool write or reservation request within one attempt.</summary>
-    public RetryPolicy WriteRetry { get; init; } = RetryPolicy.Default;
+    /// <summary>How the release engine retries a single pool write or reservation request within one attempt.</summary>
+    public IpamOptions Release { get; init; } = ReconcileSettings.DefaultRelease;
 
     /// <summary>How long a broken watch still counts as healthy while it reconnects.</summary>
     public TimeSpan HealthGrace { get; init; } = TimeSpan.FromSeconds(90);

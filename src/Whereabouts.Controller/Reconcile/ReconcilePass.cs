@@ -1,9 +1,12 @@
 using Microsoft.Extensions.Logging;
 using Whereabouts.Controller.Kube;
 using Whereabouts.Core.Allocation;
+using Whereabouts.Core.Naming;
 using Whereabouts.Core.Net;
+using Whereabouts.Ipam;
 using Whereabouts.Ipam.Errors;
 using Whereabouts.Ipam.Stores;
+using Whereabouts.Storage.Kubernetes;
 using Whereabouts.Storage.Kubernetes.Api;
 using Whereabouts.Storage.Kubernetes.Crds;
 
@@ -13,8 +16,14 @@ namespace Whereabouts.Controller.Reconcile;
 /// One leak-reclamation pass over the pools and reservations (see <see cref="AllocationVerdict.For"/> for the rule).
 /// Nothing it decides can take a live pod's address: it reads pools, then reservations, then pods, so an allocation
 /// made after its pool snapshot is not in it and a pod alive at that snapshot is in the pod list unless it was deleted
-/// since; and every write is a compare-and-swap that only removes entries still identical to those decided on.
+/// since; and every write goes through the one release engine (<see cref="IpamService.ReleaseEntriesAsync"/>), a
+/// compare-and-swap that only removes entries still identical to those decided on.
 /// </summary>
+/// <remarks>
+/// Reservations go in the same pass: the reservation of every allocation it releases (once a fresh GET confirms its pod
+/// gone), and every reservation whose pod a fresh GET finds gone, whatever its age. Only a reservation whose pod exists
+/// but whose allocation is not in a pool yet (an ADD in progress) is kept for the grace period.
+/// </remarks>
 /// <remarks>
 /// The pass fails (throws) only when it cannot complete: a list failed, or the server refused the credentials or a
 /// permission. A write that keeps failing is counted in <see cref="ReconcileSummary.Errors"/> and the pass goes on.
@@ -27,7 +36,9 @@ internal sealed partial class ReconcilePass
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly IReconcileReport? _report;
-    private readonly PoolReleaser _releaser;
+    private readonly StoreRetry _retry;
+    private readonly Dictionary<string, IpamService> _engines = new(StringComparer.Ordinal);
+    private readonly HashSet<(string Namespace, string Name)> _reservationsReleased = [];
 
     public ReconcilePass(WhereaboutsClient client, ClusterApi cluster, ReconcileSettings settings, TimeProvider time, ILogger logger, IReconcileReport? report)
     {
@@ -37,7 +48,7 @@ internal sealed partial class ReconcilePass
         _time = time;
         _logger = logger;
         _report = report;
-        _releaser = new PoolReleaser(client, settings.Retry, time, logger);
+        _retry = new StoreRetry(settings.Release, time, logger);
     }
 
     /// <exception cref="StoreUnavailableException">A list failed: nothing was decided.</exception>
@@ -121,13 +132,35 @@ internal sealed partial class ReconcilePass
             return;
         }
 
-        var outcome = await _releaser.ReleaseAsync(@namespace, snapshot, chosen, cancellationToken);
-        foreach (var (offset, allocation) in outcome.Released.OrderBy(static r => r.Key))
+        // A pool whose name does not tell its network cannot name its reservations: they are left to the reservation
+        // rules below, which find them by their pods.
+        var networks = Cidr.TryParse(pool.Spec?.Range, out var range) ? ReservationNames.NetworkNameCandidates(name, range) : null;
+        var outcome = await EngineFor(@namespace).ReleaseEntriesAsync(
+            snapshot.Key, chosen, networks ?? [], (entry, ct) => PodGoneAsync(entry.Allocation.PodRef, ct), cancellationToken);
+        foreach (var entry in outcome.Released.OrderBy(static r => r.Offset))
         {
-            var address = PoolPlanner.AddressOf(snapshot.Base, offset);
-            _report?.Allocation(@namespace, name, address, allocation, reasons[offset]);
-            LogReleased(_logger, address, allocation.PodRef, allocation.IfName, allocation.ContainerId, @namespace, name, reasons[offset]);
+            _report?.Allocation(@namespace, name, entry.Address, entry.Allocation, reasons[entry.Offset]);
+            LogReleased(_logger, entry.Address, entry.Allocation.PodRef, entry.Allocation.IfName, entry.Allocation.ContainerId, @namespace, name, reasons[entry.Offset]);
             summary.Released++;
+        }
+
+        var owners = outcome.Released
+            .SelectMany(e => (networks ?? []).Select(n => (Name: ObjectNames.OverlappingReservation(e.Address, n), e.Allocation.PodRef)))
+            .DistinctBy(static o => o.Name)
+            .ToDictionary(static o => o.Name, static o => o.PodRef, StringComparer.Ordinal);
+        foreach (var reservation in outcome.ReservationsReleased)
+        {
+            var owner = owners.GetValueOrDefault(reservation, string.Empty);
+            _reservationsReleased.Add((@namespace, reservation));
+            _report?.Reservation(@namespace, reservation, owner);
+            LogReservationReleased(_logger, @namespace, reservation, owner);
+            summary.ReservationsReleased++;
+        }
+
+        summary.Errors += outcome.ReservationFailures.Count;
+        foreach (var problem in outcome.ReservationFailures)
+        {
+            LogReservationDeleteFailed(_logger, @namespace, name, problem);
         }
 
         summary.Keep(AllocationVerdict.Changed, outcome.Changed.Count);
@@ -138,6 +171,34 @@ internal sealed partial class ReconcilePass
             summary.Errors++;
             LogWriteFailed(_logger, outcome.Left.Count, @namespace, name, failure.Message);
         }
+    }
+
+    /// <summary>The release engine over this pass's connection, for the pools and reservations of one namespace.</summary>
+    private IpamService EngineFor(string @namespace)
+    {
+        if (!_engines.TryGetValue(@namespace, out var engine))
+        {
+            engine = new IpamService(KubernetesIpamStore.Attach(_client, @namespace), _logger, _settings.Release, _time);
+            _engines[@namespace] = engine;
+        }
+
+        return engine;
+    }
+
+    /// <summary>
+    /// True when a fresh GET finds no pod of that name holding addresses (a pod re-created under the name since the
+    /// pod list may hold the address again). A podref that names no pod cannot be asked about, and its allocation was
+    /// released by the pass's rule already.
+    /// </summary>
+    private async Task<bool> PodGoneAsync(string podRef, CancellationToken cancellationToken)
+    {
+        if (!PodRef.TryParse(podRef, out var pod))
+        {
+            return true;
+        }
+
+        var current = await _retry.RunAsync(ct => _client.GetPodAsync(pod.Namespace, pod.Name, ct), "pod " + podRef, cancellationToken);
+        return current is null || !PodFacts.From(current).HoldsAddresses;
     }
 
     private async Task ReconcileReservationsAsync(
@@ -156,7 +217,7 @@ internal sealed partial class ReconcilePass
         IReadOnlyList<IPPool> fresh;
         try
         {
-            fresh = await _settings.Retry.RunAsync(ct => _client.ListPoolsAsync(_settings.Namespace, ct), _time, cancellationToken);
+            fresh = await _retry.RunAsync(ct => _client.ListPoolsAsync(_settings.Namespace, ct), "IPPool list", cancellationToken);
         }
         catch (Exception ex) when (ex is StoreUnavailableException or StoreDataException)
         {
@@ -188,6 +249,11 @@ internal sealed partial class ReconcilePass
                 continue;
             }
 
+            if (_reservationsReleased.Contains((@namespace, reservation.Name)))
+            {
+                continue;
+            }
+
             var reason = await KeepReasonAsync(@namespace, reservation, index, pods, now, cancellationToken);
             if (reason is not null)
             {
@@ -204,7 +270,7 @@ internal sealed partial class ReconcilePass
 
             try
             {
-                if (await _settings.Retry.RunAsync(ct => _client.DeleteReservationAsync(@namespace, reservation, ct), _time, cancellationToken))
+                if (await EngineFor(@namespace).ReleaseReservationAsync(reservation, cancellationToken))
                 {
                     _report?.Reservation(@namespace, reservation.Name, reservation.PodRef);
                     LogReservationReleased(_logger, @namespace, reservation.Name, reservation.PodRef);
@@ -238,22 +304,19 @@ internal sealed partial class ReconcilePass
             return "unmatched-pool";
         }
 
-        // An ADD creates its reservation before it writes the pool, and may take up to its 90 s deadline to do so.
-        if (reservation.CreatedAt is not { } created || now - created < _settings.ReservationGrace)
-        {
-            return "young";
-        }
-
-        // A live pod of that name may be re-using the reservation for a new incarnation (a StatefulSet pod whose ADD
-        // found it already its own); asked again right before the delete, since it may be newer than the pod list.
+        // An ADD creates its reservation before it writes the pool, and may take up to its 90 s deadline to do so: while
+        // its pod exists, a young reservation without an allocation is an ADD in progress.
+        var young = reservation.CreatedAt is not { } created || now - created < _settings.ReservationGrace;
         if (!PodRef.TryParse(reservation.PodRef, out var podRef))
         {
-            return null;
+            return young ? "young" : null;
         }
 
+        // A live pod of that name may also be re-using the reservation for a new incarnation (a StatefulSet pod whose
+        // ADD found it already its own).
         if (pods.Find(podRef) is { HoldsAddresses: true })
         {
-            return "pod-alive";
+            return young ? "young" : "pod-alive";
         }
 
         if (_settings.DryRun)
@@ -261,10 +324,11 @@ internal sealed partial class ReconcilePass
             return null;
         }
 
+        // Not in the pod list: asked again right before the delete, since a pod may be newer than the list. A pod that
+        // is gone cannot have an ADD in progress, so its reservation goes whatever its age.
         try
         {
-            var pod = await _settings.Retry.RunAsync(ct => _client.GetPodAsync(podRef.Namespace, podRef.Name, ct), _time, cancellationToken);
-            return pod is not null && PodFacts.From(pod).HoldsAddresses ? "pod-alive" : null;
+            return await PodGoneAsync(reservation.PodRef, cancellationToken) ? null : young ? "young" : "pod-alive";
         }
         catch (Exception ex) when (ex is StoreUnavailableException or StoreDataException)
         {

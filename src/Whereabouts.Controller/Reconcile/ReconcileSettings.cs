@@ -1,3 +1,5 @@
+using Whereabouts.Ipam;
+
 namespace Whereabouts.Controller.Reconcile;
 
 /// <summary>What one reclamation pass looks at and how patient it is.</summary>
@@ -15,6 +17,16 @@ internal sealed record ReconcileSettings
     /// <summary>A reservation younger than this is never released.</summary>
     public TimeSpan ReservationGrace { get; init; } = DefaultReservationGrace;
 
-    /// <summary>How retries of a pool write or a reservation delete are paced and bounded.</summary>
-    public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
+    /// <summary>
+    /// How the release engine paces and bounds retries of a pool write, a reservation delete or a read: each operation
+    /// gets <see cref="IpamOptions.DelTimeout"/>, so one pool that keeps failing holds the pass up at most that long.
+    /// </summary>
+    public IpamOptions Release { get; init; } = DefaultRelease;
+
+    public static IpamOptions DefaultRelease { get; } = new()
+    {
+        DelTimeout = TimeSpan.FromSeconds(20),
+        InitialBackoff = TimeSpan.FromMilliseconds(50),
+        MaxBackoff = TimeSpan.FromSeconds(2),
+    };
 }

@@ -13,8 +13,9 @@ public interface IIpamStore : IAsyncDisposable
     Task CheckReachableAsync(CancellationToken cancellationToken);
 
     /// <summary>
-    /// True when <paramref name="allocation"/> belongs to a container of this host, so a CNI GC here may release it.
-    /// A host-local store says yes to everything; a shared store must check where the pod runs.
+    /// Where the pod of <paramref name="allocation"/> is, so that a CNI GC on this host releases only what belongs to
+    /// this host or to nobody. A host-local store says <see cref="AllocationPlacement.ThisHost"/> of everything; a shared
+    /// store asks the cluster, and says <see cref="AllocationPlacement.Gone"/> only when a fresh read finds no such pod.
     /// </summary>
-    Task<bool> IsLocalAsync(PoolAllocation allocation, CancellationToken cancellationToken);
+    Task<AllocationPlacement> LocateAsync(PoolAllocation allocation, CancellationToken cancellationToken);
 }

@@ -12,4 +12,11 @@ public interface IReservationStore
 
     /// <summary>Deletes the reservation only if it is still the one that was read; false when it changed or is gone.</summary>
     Task<bool> DeleteAsync(Reservation reservation, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The reservations whose container id is exactly <paramref name="containerId"/>, found without reading every
+    /// reservation of the cluster (a label on those this project creates). Reservations written by upstream carry no
+    /// such label and may be missing here; the reconciler finds those.
+    /// </summary>
+    Task<IReadOnlyList<Reservation>> FindByContainerAsync(string containerId, CancellationToken cancellationToken);
 }

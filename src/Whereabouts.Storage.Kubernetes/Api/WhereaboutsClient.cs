@@ -169,6 +169,12 @@ public sealed partial class WhereaboutsClient
             WhereaboutsApi.OverlappingRangeIPReservations, @namespace, PageSize, paginate: true,
             WhereaboutsJsonContext.Default.OverlappingRangeIPReservationList, cancellationToken);
 
+    /// <summary>The reservations whose labels match <paramref name="labelSelector"/>.</summary>
+    public async Task<IReadOnlyList<OverlappingRangeIPReservation>> ListReservationsAsync(string? @namespace, string labelSelector, CancellationToken cancellationToken) =>
+        (await ListAsync<OverlappingRangeIPReservationList, OverlappingRangeIPReservation>(
+            WhereaboutsApi.OverlappingRangeIPReservations, @namespace, PageSize, paginate: true,
+            WhereaboutsJsonContext.Default.OverlappingRangeIPReservationList, cancellationToken, labelSelector)).Items;
+
     /// <summary>Watches reservations from <paramref name="resourceVersion"/> on, with bookmarks; the server ends it after <paramref name="timeout"/>.</summary>
     public Task<ObjectWatch<OverlappingRangeIPReservation>> WatchReservationsAsync(
         string @namespace, string resourceVersion, TimeSpan timeout, CancellationToken cancellationToken) =>
@@ -244,7 +250,7 @@ public sealed partial class WhereaboutsClient
     }
 
     private async Task<ObjectList<TItem>> ListAsync<TList, TItem>(
-        string plural, string? @namespace, int limit, bool paginate, JsonTypeInfo<TList> type, CancellationToken cancellationToken)
+        string plural, string? @namespace, int limit, bool paginate, JsonTypeInfo<TList> type, CancellationToken cancellationToken, string? labelSelector = null)
         where TList : WhereaboutsList<TItem>
     {
         var request = Request("list", plural, @namespace, null);
@@ -254,6 +260,7 @@ public sealed partial class WhereaboutsClient
         do
         {
             var query = string.Create(CultureInfo.InvariantCulture, $"?limit={limit}")
+                + (labelSelector is null ? string.Empty : "&labelSelector=" + Uri.EscapeDataString(labelSelector))
                 + (continueToken is null ? string.Empty : "&continue=" + Uri.EscapeDataString(continueToken));
             var result = await Connection.SendAsync(request, HttpMethod.Get, CollectionPath(plural, @namespace) + query, type, null, cancellationToken);
             if (!result.IsSuccess)

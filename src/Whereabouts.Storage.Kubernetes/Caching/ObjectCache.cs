@@ -65,6 +65,16 @@ internal sealed class ObjectCache<T>
         }
     }
 
+    /// <summary>Every cached object that <paramref name="predicate"/> accepts.</summary>
+    public IReadOnlyList<T> Where(Func<T, bool> predicate)
+    {
+        ArgumentNullException.ThrowIfNull(predicate);
+        lock (_gate)
+        {
+            return [.. _objects.Values.Where(predicate)];
+        }
+    }
+
     public T? Get(string name)
     {
         lock (_gate)

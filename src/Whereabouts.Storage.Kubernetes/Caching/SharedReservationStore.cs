@@ -86,6 +86,12 @@ internal sealed class SharedReservationStore(StoreContext context, StoreCaches c
             && await _api.DeleteAsync(current, cancellationToken);
     }
 
+    /// <summary>From the synced cache, which holds every reservation (also upstream's, which carry no container-id label).</summary>
+    public Task<IReadOnlyList<Reservation>> FindByContainerAsync(string containerId, CancellationToken cancellationToken) =>
+        caches.Reservations.IsSynced
+            ? Task.FromResult(caches.Reservations.Where(r => r.ContainerId == containerId))
+            : _api.FindByContainerAsync(containerId, cancellationToken);
+
     private static bool SameHolding(Reservation a, Reservation b) =>
         a.Uid == b.Uid && a.PodRef == b.PodRef && a.IfName == b.IfName && a.ContainerId == b.ContainerId;
 }

@@ -105,7 +105,11 @@ public static class CrdConversion
     /// <summary>A new reservation object for <paramref name="owner"/>.</summary>
     public static OverlappingRangeIPReservation NewReservation(string name, AllocationOwner owner) => new()
     {
-        Metadata = new() { Name = name },
+        Metadata = new()
+        {
+            Name = name,
+            Labels = new Dictionary<string, string> { [ReservationLabels.ContainerId] = ReservationLabels.ValueFor(owner.ContainerId) },
+        },
         Spec = new OverlappingRangeIPReservationSpec { ContainerId = owner.ContainerId, PodRef = owner.PodRef, IfName = owner.IfName },
     };
 

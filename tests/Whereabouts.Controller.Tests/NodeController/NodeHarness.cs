@@ -53,7 +53,7 @@ internal sealed class NodeHarness : IAsyncDisposable
         WatchTimeout = TimeSpan.FromSeconds(30),
         WatchRetry = new RetryPolicy(int.MaxValue, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(300)),
         ReleaseRetry = new RetryPolicy(4, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(400)),
-        WriteRetry = new RetryPolicy(4, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50)),
+        Release = new Whereabouts.Ipam.IpamOptions { DelTimeout = TimeSpan.FromSeconds(1), InitialBackoff = TimeSpan.FromMilliseconds(10), MaxBackoff = TimeSpan.FromMilliseconds(50) },
         HealthGrace = TimeSpan.FromSeconds(1),
         PoolMetricsInterval = TimeSpan.FromMilliseconds(200),
         MetricsHost = "127.0.0.1",

@@ -13,18 +13,60 @@ public sealed class ReservationReconcileTests : IAsyncLifetime
     public async ValueTask DisposeAsync() => await _cluster.DisposeAsync();
 
     [Fact]
-    public async Task RunAsync_OrphanOlderThanGrace_Released_YoungerKept()
+    public async Task RunAsync_OrphanOfAGonePod_ReleasedWhateverItsAge_YoungOneOfAnExistingPodKept()
     {
         _cluster.Reservation("10.0.0.5", "default/gone");
         _cluster.Young();
+        _cluster.Pod("default/adding");
         _cluster.Reservation("10.0.0.6", "default/adding");
+        _cluster.Reservation("10.0.0.7", "default/gone-too");
 
         var (summary, report) = await _cluster.ReconcileAsync();
 
         Assert.False(_cluster.HasReservation("10.0.0.5"));
         Assert.True(_cluster.HasReservation("10.0.0.6"));
-        Assert.Equal(["kube-system/10.0.0.5"], report.Reservations);
-        Assert.Equal((1, 1), (summary.ReservationsReleased, summary.ReservationsKept["young"]));
+        Assert.False(_cluster.HasReservation("10.0.0.7"));
+        Assert.Equal(["kube-system/10.0.0.5", "kube-system/10.0.0.7"], report.Reservations.Order());
+        Assert.Equal((2, 1), (summary.ReservationsReleased, summary.ReservationsKept["young"]));
+    }
+
+    [Fact]
+    public async Task RunAsync_NodeLost_EveryReleasedAllocationsYoungReservationGoesInTheSamePass()
+    {
+        // 40 pods of a lost node: their allocations and (young) reservations, the pods themselves gone.
+        _cluster.Young();
+        var allocations = Enumerable.Range(10, 40).Select(i => new Alloc($"{i}", $"c{i}", $"default/lost-{i}")).ToArray();
+        _cluster.Pool("10.0.0.0-24", "10.0.0.0/24", [.. allocations, new Alloc("5", "c5", "default/alive")]);
+        _cluster.Pod("default/alive");
+        _cluster.Reservation("10.0.0.5", "default/alive");
+        foreach (var i in Enumerable.Range(10, 40))
+        {
+            _cluster.Reservation($"10.0.0.{i}", $"default/lost-{i}");
+        }
+
+        var (summary, _) = await _cluster.ReconcileAsync();
+
+        Assert.Equal(["5"], _cluster.Allocations("10.0.0.0-24").Keys);
+        Assert.True(_cluster.HasReservation("10.0.0.5"));
+        Assert.All(Enumerable.Range(10, 40), i => Assert.False(_cluster.HasReservation($"10.0.0.{i}")));
+        Assert.Equal((40, 40, 0), (summary.Released, summary.ReservationsReleased, summary.Errors));
+        Assert.False(summary.ReservationsKept.ContainsKey("young"));
+    }
+
+    [Fact]
+    public async Task RunAsync_ReservationOfAReleasedAllocationWhosePodCameBack_Kept()
+    {
+        // The pod list says gone, but a pod of that name exists by the time the reservation would go (a StatefulSet).
+        _cluster.Young();
+        _cluster.Pool("10.0.0.0-24", "10.0.0.0/24", new Alloc("5", "c1", "default/web-0"));
+        _cluster.Reservation("10.0.0.5", "default/web-0");
+        _cluster.Faults.BeforeNext("patch", "ippools", () => _cluster.Pod("default/web-0"));
+
+        var (summary, _) = await _cluster.ReconcileAsync();
+
+        Assert.Empty(_cluster.Allocations("10.0.0.0-24"));
+        Assert.True(_cluster.HasReservation("10.0.0.5"));
+        Assert.Equal((1, 0), (summary.Released, summary.ReservationsReleased));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Whereabouts.Controller.Kube;
 using Whereabouts.Controller.Reconcile;
+using Whereabouts.Ipam;
 using Whereabouts.Storage.Kubernetes.Api;
 using Whereabouts.Testing.KubeApi;
 
@@ -109,7 +110,7 @@ internal sealed class TestCluster : IAsyncDisposable
     {
         DryRun = dryRun,
         Namespace = @namespace,
-        Retry = new RetryPolicy(6, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(100)),
+        Release = new IpamOptions { DelTimeout = TimeSpan.FromSeconds(5), InitialBackoff = TimeSpan.FromMilliseconds(10), MaxBackoff = TimeSpan.FromMilliseconds(100) },
     };
 
     public JsonObject Pool(string name, string range, params Alloc[] allocations) => PoolIn(Namespace, name, range, allocations);

@@ -169,13 +169,26 @@ public sealed class FakeIpamStoreTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task IsLocalAsync_FollowsThePolicy()
+    public async Task LocateAsync_FollowsThePolicy()
     {
-        _store.IsLocal = a => a.ContainerId == "here";
+        _store.Locate = a => a.ContainerId == "here" ? AllocationPlacement.ThisHost : AllocationPlacement.OtherHost;
 
-        Assert.True(await _store.IsLocalAsync(new PoolAllocation("here", "ns/a", "net1"), None));
-        Assert.False(await _store.IsLocalAsync(new PoolAllocation("there", "ns/b", "net1"), None));
-        Assert.Equal(2, _store.CallCount(FakeOperation.IsLocal));
+        Assert.Equal(AllocationPlacement.ThisHost, await _store.LocateAsync(new PoolAllocation("here", "ns/a", "net1"), None));
+        Assert.Equal(AllocationPlacement.OtherHost, await _store.LocateAsync(new PoolAllocation("there", "ns/b", "net1"), None));
+        Assert.Equal(2, _store.CallCount(FakeOperation.Locate));
+    }
+
+    [Fact]
+    public async Task FindByContainerAsync_ReturnsOnlyThatContainersReservations()
+    {
+        _store.Reservations.Seed("10.0.0.1", "ns/a", "net1", "c1");
+        _store.Reservations.Seed("10.0.0.2", "ns/a", "net2", "c1");
+        _store.Reservations.Seed("10.0.0.3", "ns/b", "net1", "c2");
+
+        var found = await _store.Reservations.FindByContainerAsync("c1", None);
+
+        Assert.Equal(["10.0.0.1", "10.0.0.2"], found.Select(static r => r.Name));
+        Assert.Equal(1, _store.CallCount(FakeOperation.FindReservations));
     }
 
     [Fact]

@@ -22,6 +22,21 @@ internal static class Repo
         }
     }
 
+    /// <summary>The published NativeAOT controller (reconcile, run); missing fails the test as for the plugin.</summary>
+    public static string Controller
+    {
+        get
+        {
+            var path = Path.Combine(BinDirectory, "whereabouts-controller");
+            if (!File.Exists(path))
+            {
+                Assert.Fail($"{path} does not exist: run ./build.sh before the end-to-end tests");
+            }
+
+            return path;
+        }
+    }
+
     public const string ReferencePlugins = "/usr/lib/cni";
 
     private static string FindRoot()

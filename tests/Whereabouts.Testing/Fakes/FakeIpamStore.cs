@@ -46,8 +46,8 @@ public sealed class FakeIpamStore : IIpamStore
     /// </summary>
     public Func<FakeOperation, Exception?>? FaultPolicy { get; set; }
 
-    /// <summary>What <see cref="IsLocalAsync"/> answers; every allocation is local by default.</summary>
-    public Func<PoolAllocation, bool> IsLocal { get; set; } = static _ => true;
+    /// <summary>What <see cref="LocateAsync"/> answers; every allocation is on this host by default.</summary>
+    public Func<PoolAllocation, AllocationPlacement> Locate { get; set; } = static _ => AllocationPlacement.ThisHost;
 
     public bool IsDisposed { get; private set; }
 
@@ -86,10 +86,10 @@ public sealed class FakeIpamStore : IIpamStore
     public Task CheckReachableAsync(CancellationToken cancellationToken) =>
         RunAsync(FakeOperation.CheckReachable, string.Empty, static () => true, null, cancellationToken);
 
-    public Task<bool> IsLocalAsync(PoolAllocation allocation, CancellationToken cancellationToken)
+    public Task<AllocationPlacement> LocateAsync(PoolAllocation allocation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(allocation);
-        return RunAsync(FakeOperation.IsLocal, allocation.ContainerId, () => IsLocal(allocation), null, cancellationToken);
+        return RunAsync(FakeOperation.Locate, allocation.ContainerId, () => Locate(allocation), null, cancellationToken);
     }
 
     public ValueTask DisposeAsync()

@@ -24,6 +24,9 @@ public enum FakeOperation
     /// <summary><c>IIpamStore.CheckReachableAsync</c>.</summary>
     CheckReachable,
 
-    /// <summary><c>IIpamStore.IsLocalAsync</c>.</summary>
-    IsLocal,
+    /// <summary><c>IReservationStore.FindByContainerAsync</c>.</summary>
+    FindReservations,
+
+    /// <summary><c>IIpamStore.LocateAsync</c>.</summary>
+    Locate,
 }

@@ -65,6 +65,14 @@ public sealed class FakeReservationStore : IReservationStore
             cancellationToken);
     }
 
+    public Task<IReadOnlyList<Reservation>> FindByContainerAsync(string containerId, CancellationToken cancellationToken) =>
+        _store.RunAsync<IReadOnlyList<Reservation>>(
+            FakeOperation.FindReservations,
+            containerId,
+            () => [.. _items.Values.Where(r => r.ContainerId == containerId).OrderBy(static r => r.Name, StringComparer.Ordinal)],
+            null,
+            cancellationToken);
+
     /// <summary>Creates or replaces a reservation as another writer would; returns it as stored.</summary>
     public Reservation Seed(string name, string podRef, string ifName, string? containerId = null, DateTimeOffset? createdAt = null)
     {

@@ -8,6 +8,7 @@ public sealed class KubeApiFaults
 {
     private readonly Lock _gate = new();
     private readonly List<KubeApiFault> _rules = [];
+    private readonly List<(string? Verb, string? Resource, Action Action)> _hooks = [];
     private (TimeSpan Delay, TimeSpan Jitter) _latency;
     private (TimeSpan Delay, TimeSpan Jitter) _writeLatency;
     private TaskCompletionSource? _outage;
@@ -83,6 +84,41 @@ public sealed class KubeApiFaults
         return Add(new KubeApiFault(0, drop: true, 0, fraction, verb, resource, point, Remove));
     }
 
+    /// <summary>
+    /// Runs <paramref name="action"/> once, right before the next matching request is processed: the world changing
+    /// between two requests of a client (a pod re-created while a release is under way).
+    /// </summary>
+    public void BeforeNext(string? verb, string? resource, Action action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        lock (_gate)
+        {
+            _hooks.Add((verb, resource, action));
+        }
+    }
+
+    internal void RunHooks(string verb, string resource)
+    {
+        List<Action> due = [];
+        lock (_gate)
+        {
+            for (var i = _hooks.Count - 1; i >= 0; i--)
+            {
+                var hook = _hooks[i];
+                if ((hook.Verb is null || hook.Verb == verb) && (hook.Resource is null || hook.Resource == resource))
+                {
+                    due.Insert(0, hook.Action);
+                    _hooks.RemoveAt(i);
+                }
+            }
+        }
+
+        foreach (var action in due)
+        {
+            action();
+        }
+    }
+
     /// <summary>Starts an outage: new requests hang or are cut off (see <see cref="OutageMode"/>) and open watches are cut.</summary>
     public void Pause(OutageMode mode = OutageMode.Hang)
     {
@@ -114,6 +150,7 @@ public sealed class KubeApiFaults
         lock (_gate)
         {
             _rules.Clear();
+            _hooks.Clear();
             _latency = default;
             _writeLatency = default;
         }

@@ -125,6 +125,7 @@ internal sealed class KubeApiPipeline : IDisposable
             await Task.Delay(delay, http.RequestAborted).ConfigureAwait(false);
         }
 
+        _faults.RunHooks(call.Verb, call.ResourceName);
         if (_faults.Strike(call.Verb, call.ResourceName, FaultPoint.BeforeProcessing) is { } fault)
         {
             await ApiResponses.WriteFaultAsync(call, fault, _faults.RetryAfterSeconds).ConfigureAwait(false);
