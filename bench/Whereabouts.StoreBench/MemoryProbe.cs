@@ -53,7 +53,7 @@ internal static class MemoryProbe
         var (pools, cached, reservations) = store.CachedObjects;
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"measured process: cached {pools} pools, {cached:N0} allocations, {reservations:N0} reservations; resident {ResidentKiB("VmRSS") / 1024.0:0.0} MiB (peak {ResidentKiB("VmHWM") / 1024.0:0.0} MiB, {baseline / 1024.0:0.0} MiB before the store), managed heap {GC.GetTotalMemory(false) / 1048576.0:0.0} MiB"));
+            $"measured process: cached {pools} pools, {cached:N0} allocations, {reservations:N0} reservations; resident {ResidentKiB("VmRSS") / 1024.0:0.0} MiB (peak {ResidentKiB("VmHWM") / 1024.0:0.0} MiB, {baseline / 1024.0:0.0} MiB before the store), managed heap {GC.GetTotalMemory(false) / 1048576.0:0.0} MiB (GC committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0:0.0} MiB)"));
         return 0;
     }
 
