@@ -11,12 +11,16 @@
 //   version, a structural object schema on every version, and a schema ajv can compile.
 // * Custom resources are checked against the openAPIV3Schema of their CRD (from the inputs or from
 //   the --crds directories), with unknown fields rejected as the API server's pruning would drop them.
+// * PromQL must parse: the expr of every PrometheusRule rule, and of every panel target of a Grafana
+//   dashboard held in a ConfigMap (a data key ending in .json with panels), with Grafana's interval
+//   variables replaced by a duration first.
 //
 // Prints one line per problem and exits 1 if there is any.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import Ajv from 'ajv';
+import { parser as promqlParser } from '@prometheus-io/lezer-promql';
 
 const builtInModules = {
   v1: 'kubernetes-models/v1',
@@ -27,6 +31,8 @@ const builtInModules = {
   'coordination.k8s.io/v1': 'kubernetes-models/coordination.k8s.io/v1',
   'policy/v1': 'kubernetes-models/policy/v1',
   'scheduling.k8s.io/v1': 'kubernetes-models/scheduling.k8s.io/v1',
+  // prometheus-operator's CRDs (ServiceMonitor, PrometheusRule, ...), compiled the same way.
+  'monitoring.coreos.com/v1': '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1',
 };
 
 const problems = [];
@@ -246,6 +252,62 @@ function validateCustomResource(doc, where) {
   return true;
 }
 
+// Grafana substitutes these before the query reaches Prometheus; other $variables sit inside label
+// matcher strings, where any text parses.
+const grafanaDurations = /\$(__rate_interval|__interval|__range)\b|\$\{(__rate_interval|__interval|__range)\}/g;
+
+function promqlProblem(expr) {
+  if (typeof expr !== 'string' || expr.trim() === '') {
+    return 'empty expression';
+  }
+  const text = expr.replace(grafanaDurations, '5m');
+  let problem;
+  promqlParser.parse(text).iterate({
+    enter: (node) => {
+      if (problem === undefined && node.type.isError) {
+        problem = `does not parse at offset ${node.from}: ${text.slice(Math.max(0, node.from - 20), node.from + 20)}`;
+      }
+    },
+  });
+  return problem;
+}
+
+function validatePromQL(doc, where) {
+  const label = `${doc.kind} ${doc.metadata?.name}`;
+  if (doc.apiVersion === 'monitoring.coreos.com/v1' && doc.kind === 'PrometheusRule') {
+    for (const group of doc.spec?.groups ?? []) {
+      for (const rule of group.rules ?? []) {
+        const problem = promqlProblem(rule.expr);
+        if (problem) {
+          report(where, `${label}: rule ${rule.alert ?? rule.record}: ${problem}`);
+        }
+      }
+    }
+  }
+  if (doc.apiVersion === 'v1' && doc.kind === 'ConfigMap') {
+    for (const [key, text] of Object.entries(doc.data ?? {})) {
+      if (!key.endsWith('.json')) {
+        continue;
+      }
+      let dashboard;
+      try {
+        dashboard = JSON.parse(text);
+      } catch (error) {
+        report(where, `${label}: ${key} is not JSON: ${error.message}`);
+        continue;
+      }
+      for (const panel of dashboard.panels ?? []) {
+        for (const target of panel.targets ?? []) {
+          const problem = promqlProblem(target.expr);
+          if (problem) {
+            report(where, `${label}: ${key} panel "${panel.title}" target ${target.refId}: ${problem}`);
+          }
+        }
+      }
+    }
+  }
+}
+
 const { crdDirs, files } = parseArgs(process.argv.slice(2));
 const documents = files.flatMap(loadDocuments);
 const crdDocuments = crdDirs.flatMap((dir) =>
@@ -275,6 +337,7 @@ for (const { doc, where } of documents) {
   if (!(await validateBuiltIn(doc, where)) && !validateCustomResource(doc, where)) {
     report(where, `${doc.kind} ${doc.metadata.name}: no schema for ${doc.apiVersion} ${doc.kind}`);
   }
+  validatePromQL(doc, where);
 }
 
 for (const problem of problems) {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 
 namespace Whereabouts.Deploy.Tests;
@@ -35,16 +36,38 @@ public sealed class CarvelPackageTests(DeployFixture fixture)
     }
 
     [Fact]
-    public void Package_Template_RendersTheBundledChartWithHelmThenKbldAndDeploysWithKapp()
+    public void Package_Version_IsSemVerAboveTheTanzuCommunityEditionPackage()
+    {
+        var version = (string)Package["spec"]!["version"]!;
+
+        var match = System.Text.RegularExpressions.Regex.Match(version, @"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$");
+        Assert.True(match.Success, $"{version} is not a release semver (MAJOR.MINOR.PATCH)");
+        var (major, minor) = (int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture));
+
+        // kapp-controller refuses a downgrade, so the update from TCE's whereabouts 0.5.x must go up.
+        Assert.True(major > 0 || minor > 5, $"{version} is not above 0.5.x: updating a TCE install to it would be a downgrade");
+        Assert.Contains($"tanzu package installed update whereabouts --version {version}", File.ReadAllText(RepositoryLayout.CarvelReadme), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Package_Template_RendersTheBundledChartWithHelmThenYttThenKbldAndDeploysWithKapp()
     {
         var spec = Package["spec"]!["template"]!["spec"]!;
         var steps = spec["template"]!.AsArray();
 
-        Assert.Equal(2, steps.Count);
+        Assert.Equal(["helmTemplate", "ytt", "kbld"], steps.Select(step => Assert.Single(step!.AsObject()).Key));
         var helm = steps[0]!["helmTemplate"]!;
         Assert.Equal("config/chart", (string?)helm["path"]);
         Assert.Equal("config/values.yaml", (string?)Assert.Single(helm["valuesFrom"]!.AsArray())!["path"]);
-        Assert.Equal(["-", ".imgpkg/images.yml"], DefaultRenderTests.Strings(steps[1]!["kbld"]!["paths"]));
+
+        // kapp-controller adds ytt-paths-from-secret-name overlays to ytt steps only; this one reads the
+        // chart's output ("-") and must tolerate Helm's plain "# Source:" comments, which older ytt rejects.
+        var ytt = steps[1]!["ytt"]!.AsObject();
+        Assert.Equal(["-"], DefaultRenderTests.Strings(ytt["paths"]));
+        Assert.True((bool?)ytt["ignoreUnknownComments"], "ytt releases that want '#!' comments reject Helm's '# Source:' comments without ignoreUnknownComments");
+        Assert.Equal(["ignoreUnknownComments", "paths"], ytt.Select(p => p.Key).Order(StringComparer.Ordinal));
+
+        Assert.Equal(["-", ".imgpkg/images.yml"], DefaultRenderTests.Strings(steps[2]!["kbld"]!["paths"]));
         Assert.NotNull(Assert.Single(spec["deploy"]!.AsArray())!["kapp"]);
         Assert.NotNull(Assert.Single(spec["fetch"]!.AsArray())!["imgpkgBundle"]!["image"]);
 
@@ -52,6 +75,57 @@ public sealed class CarvelPackageTests(DeployFixture fixture)
         Assert.True(File.Exists(Path.Combine(bundle, "config", "chart", "Chart.yaml")));
         Assert.True(File.Exists(Path.Combine(bundle, "config", "values.yaml")));
         Assert.True(File.Exists(Path.Combine(bundle, ".imgpkg", "bundle.yml")));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void KappControllerRender_HelmOutput_HasNoYttAnnotationsForTheYttStepToMisread(bool everythingOn)
+    {
+        // ytt evaluates "#@" comments as code; the chart's own output must carry none, so the ytt step
+        // only applies the user's overlays.
+        var render = everythingOn
+            ? RenderLikeKappController(fixture.WriteScratchFile("all-on.yaml", OptionalObjectsRenderTests.EverythingOnValues))
+            : RenderLikeKappController();
+
+        var offending = render.Yaml.Split('\n').Where(line => line.TrimStart().StartsWith("#@", StringComparison.Ordinal) || line.Contains(" #@", StringComparison.Ordinal));
+        Assert.Empty(offending);
+    }
+
+    [Fact]
+    public void KappControllerRender_YttStepWithTheReadmesOverlay_LabelsTheDaemonSetPodsAndKeepsEverythingElse()
+    {
+        var ytt = RepositoryLayout.Ytt;
+        if (ytt is null)
+        {
+            Assert.Skip("ytt is not installed (set YTT or put it in .tools/bin); the step's shape is checked by the other tests");
+        }
+
+        var render = RenderLikeKappController(fixture.WriteScratchFile("ytt-everything-on.yaml", OptionalObjectsRenderTests.EverythingOnValues));
+        var overlay = fixture.WriteScratchFile("label-overlay.yaml", ReadmeOverlay());
+
+        // The arguments kapp-controller gives ytt for this step, plus the overlay secret's file (pathsFrom).
+        var step = Package["spec"]!["template"]!["spec"]!["template"]![1]!["ytt"]!;
+        List<string> arguments = (bool?)step["ignoreUnknownComments"] == true ? ["--ignore-unknown-comments"] : [];
+        arguments.AddRange(DefaultRenderTests.Strings(step["paths"]).SelectMany(path => new[] { "-f", path }));
+        arguments.AddRange(["-f", overlay]);
+        var output = new ManifestSet(ProcessRunner.Run(ytt, arguments, fixture.ScratchDirectory, standardInput: render.Yaml).EnsureSuccess().StandardOutput);
+
+        Assert.Equal("networking", (string?)output.DaemonSet.Spec["template"]!["metadata"]!["labels"]!["team"]);
+        Assert.Equal(render.Objects.Select(o => o.ToString()), output.Objects.Select(o => o.ToString()));
+        Assert.All(render.Objects.Where(o => o.Kind != "DaemonSet"), original =>
+            Assert.True(JsonNode.DeepEquals(original.Object, output.Objects.Single(o => o.ToString() == original.ToString()).Object), $"ytt changed {original}"));
+        var result = ManifestValidator.Validate(output.Yaml);
+        Assert.True(result.ExitCode == 0, result.Describe());
+    }
+
+    [Fact]
+    public void Readme_DocumentsTheOverlayAnnotationAndTheUpgradeFromTce()
+    {
+        var text = File.ReadAllText(RepositoryLayout.CarvelReadme);
+
+        Assert.Contains("ext.packaging.carvel.dev/ytt-paths-from-secret-name.0=", text, StringComparison.Ordinal);
+        Assert.Contains("Upgrading from the Tanzu Community Edition package (0.5.x)", text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -168,6 +242,15 @@ public sealed class CarvelPackageTests(DeployFixture fixture)
         Assert.Equal("96Mi", (string?)requests["memory"]);
         var result = ManifestValidator.Validate(render.Yaml);
         Assert.True(result.ExitCode == 0, result.Describe());
+    }
+
+    /// <summary>The overlay of deploy/carvel/README.md's example (the here-document written to label-overlay.yaml).</summary>
+    private static string ReadmeOverlay()
+    {
+        var lines = File.ReadAllLines(RepositoryLayout.CarvelReadme);
+        var start = Array.FindIndex(lines, l => l.StartsWith("cat > label-overlay.yaml <<'OVERLAY'", StringComparison.Ordinal));
+        Assert.True(start >= 0, "deploy/carvel/README.md lost its overlay example");
+        return string.Join('\n', lines.Skip(start + 1).TakeWhile(l => l != "OVERLAY")) + "\n";
     }
 
     /// <summary>

@@ -5,7 +5,7 @@ namespace Whereabouts.Deploy.Tests;
 /// <summary>The chart rendered with its default values, as <c>helm install</c> would apply it.</summary>
 public sealed class DefaultRenderTests(DeployFixture fixture)
 {
-    private static readonly HashSet<string> ClusterScopedKinds = ["ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition"];
+    private static readonly HashSet<string> ClusterScopedKinds = ["ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "Namespace"];
 
     private ManifestSet Render => fixture.DefaultRenderWithCrds;
 
@@ -89,7 +89,7 @@ public sealed class DefaultRenderTests(DeployFixture fixture)
 
         foreach (var container in new[] { init, controller })
         {
-            Assert.Equal("ghcr.io/whereabouts-dotnet/whereabouts:0.1.0", (string?)container["image"]);
+            Assert.Equal($"ghcr.io/whereabouts-dotnet/whereabouts:{ChartAppVersion}", (string?)container["image"]);
             Assert.Equal("spec.nodeName", (string?)Env(container, "NODENAME")["valueFrom"]!["fieldRef"]!["fieldPath"]);
             Assert.Equal("metadata.namespace", (string?)Env(container, "WHEREABOUTS_NAMESPACE")["valueFrom"]!["fieldRef"]!["fieldPath"]);
             AssertResources(container, limitsCpu: "100m", limitsMemory: "128Mi", requestsCpu: "100m", requestsMemory: "64Mi");
@@ -204,6 +204,8 @@ public sealed class DefaultRenderTests(DeployFixture fixture)
         Assert.Equal(requestsCpu, (string?)resources["requests"]!["cpu"]);
         Assert.Equal(requestsMemory, (string?)resources["requests"]!["memory"]);
     }
+
+    private static string ChartAppVersion => (string)YamlJson.LoadFile(Path.Combine(RepositoryLayout.Chart, "Chart.yaml"))["appVersion"]!;
 
     internal static string[] Strings(JsonNode? array) => [.. array!.AsArray().Select(n => (string)n!)];
 

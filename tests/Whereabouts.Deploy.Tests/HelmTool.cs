@@ -39,6 +39,12 @@ internal sealed class HelmTool(string scratchDirectory)
         return Run(arguments);
     }
 
+    /// <summary>
+    /// <c>helm install --dry-run=client</c>: renders like <c>template</c> without a cluster, and also prints NOTES.txt.
+    /// </summary>
+    public ProcessResult InstallDryRun(string chart, IEnumerable<string> setValues) =>
+        Run(["install", "whereabouts", chart, "--dry-run=client", "--namespace", "kube-system", .. setValues.SelectMany(value => new[] { "--set", value })]);
+
     public ManifestSet Render(
         string chart,
         string releaseNamespace = "kube-system",

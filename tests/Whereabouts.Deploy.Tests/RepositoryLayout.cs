@@ -43,6 +43,14 @@ internal static class RepositoryLayout
 
     public static string Helm => RequireTool(Path.Combine(Root, ".tools", "bin", "helm"));
 
+    /// <summary>
+    /// ytt, which no package registry this project uses ships: <c>$YTT</c>, <c>.tools/bin/ytt</c> or the PATH; null when absent.
+    /// </summary>
+    public static string? Ytt =>
+        new[] { Environment.GetEnvironmentVariable("YTT"), Path.Combine(Root, ".tools", "bin", "ytt") }
+            .Concat((Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Select(d => Path.Combine(d, "ytt")))
+            .FirstOrDefault(File.Exists);
+
     public static string NodeModules => RequireTool(Path.Combine(Deploy, "test", "node_modules", "kubernetes-models"));
 
     private static string RequireTool(string path)

@@ -19,14 +19,15 @@ public sealed partial class IpamRequestHandler(IIpamStore store, ILogger logger,
     /// <summary>As the plugin on the Kubernetes datastore: spread out after two lost races (see <see cref="IpamOptions.SpreadAfterCollisions"/>).</summary>
     private static readonly IpamOptions Options = IpamOptions.Default with { SpreadAfterCollisions = 2 };
 
+    /// <summary>One engine for every request of the process, over the one store.</summary>
+    private readonly IpamService _service = new(store, logger, Options, time);
+
     public async Task<AgentAnswer> HandleAsync(AgentRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         try
         {
-            var config = ReadConfig(request);
-            var service = new IpamService(store, logger, Options, time);
-            return await ServeAsync(request, config, service, cancellationToken);
+            return await ServeAsync(request, ReadConfig(request), _service, cancellationToken);
         }
         catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {

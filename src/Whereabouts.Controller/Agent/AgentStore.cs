@@ -3,23 +3,51 @@ using Whereabouts.Controller.Cli;
 using Whereabouts.Controller.Kube;
 using Whereabouts.Ipam.Stores;
 using Whereabouts.Storage.Kubernetes;
+using Whereabouts.Storage.Kubernetes.Api;
 
 namespace Whereabouts.Controller.Agent;
 
 /// <summary>
-/// The datastore the node agent serves every request with: opened once, its connection kept warm for the agent's life,
-/// shared by all requests in flight. The one place that decides which store the agent uses.
+/// The datastore the node agent serves every request with: one connection kept warm for the agent's life (from
+/// <c>--kubeconfig</c>, else the pod's service account) and over it the watch-fed, group-committing
+/// <see cref="SharedKubernetesIpamStore"/>, shared by all requests in flight. The one place that decides which store the
+/// agent uses.
 /// </summary>
-internal static class AgentStore
+internal sealed class AgentStore : IAsyncDisposable
 {
     /// <summary>The plugin's per-request limit, so an answer never waits longer on one API request than direct mode would.</summary>
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
 
-    public static Task<IIpamStore> OpenAsync(
+    private readonly KubernetesConnection _connection;
+
+    private AgentStore(KubernetesConnection connection, IIpamStore store)
+    {
+        _connection = connection;
+        Store = store;
+    }
+
+    public IIpamStore Store { get; }
+
+    public static async Task<AgentStore> OpenAsync(
         RunOptions options, string poolNamespace, Func<string, string?> getEnvironmentVariable, ILogger logger, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
         var connection = ClusterConnection.Open(options.Kubeconfig, options.ServiceAccountDir, getEnvironmentVariable, RequestTimeout, logger);
-        return Task.FromResult<IIpamStore>(KubernetesIpamStore.Open(connection, poolNamespace, options.Node, logger));
+        try
+        {
+            var store = await SharedKubernetesIpamStore.StartAsync(connection, poolNamespace, options.Node, logger, null, cancellationToken);
+            return new AgentStore(connection, store);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The store first (it stops its watches), then the connection it does not own.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await Store.DisposeAsync();
+        _connection.Dispose();
     }
 }

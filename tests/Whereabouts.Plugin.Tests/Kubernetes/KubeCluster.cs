@@ -196,16 +196,25 @@ internal sealed class KubeCluster : IAsyncDisposable
             r["spec"]!["ifname"]?.GetValue<string>() ?? string.Empty,
             r["spec"]!["containerid"]?.GetValue<string>()))];
 
+    /// <summary>No address, and no attachment, held twice: what must hold even while reservations may be left over.</summary>
+    public void AssertNoDuplicates()
+    {
+        var allocations = Allocations();
+        Assert.Equal(allocations.Count, allocations.Select(static a => a.Address).Distinct().Count());
+        Assert.Equal(allocations.Count, allocations.Select(static a => (a.ContainerId, a.IfName)).Distinct().Count());
+        var reservations = Reservations();
+        Assert.All(allocations, a => Assert.Contains(reservations, r => r.Name == a.Address && r.PodRef == a.PodRef));
+    }
+
     /// <summary>
     /// The invariants the datastore must keep whatever happened: no address or attachment twice, and every allocation
     /// has the reservation of its address, owned by the same pod interface, and every reservation its allocation.
     /// </summary>
     public void AssertConsistent()
     {
+        AssertNoDuplicates();
         var allocations = Allocations();
         var reservations = Reservations();
-        Assert.Equal(allocations.Count, allocations.Select(static a => a.Address).Distinct().Count());
-        Assert.Equal(allocations.Count, allocations.Select(static a => (a.ContainerId, a.IfName)).Distinct().Count());
         var byName = reservations.ToDictionary(static r => r.Name);
         Assert.All(allocations, a =>
         {

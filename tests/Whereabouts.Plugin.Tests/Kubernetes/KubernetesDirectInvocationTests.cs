@@ -91,7 +91,7 @@ public abstract class KubernetesDirectInvocationTests(ClusterMode mode) : IAsync
     }
 
     [Fact]
-    public async Task Gc_ReleasesOnlyStaleAllocationsOfPodsOnThisNode()
+    public async Task Gc_ReleasesStaleAllocationsOfPodsOnThisNodeOrGone_NeverOfLivePodsElsewhere()
     {
         var config = _cluster.Direct("1.1.0");
         (string Pod, string? Node)[] pods = [("a1", "node-a"), ("a2", "node-a"), ("a3", "node-a"), ("b1", "node-b"), ("gone", null)];
@@ -106,14 +106,32 @@ public abstract class KubernetesDirectInvocationTests(ClusterMode mode) : IAsync
             Assert.True(add.ExitCode == 0, add.ToString());
         }
 
-        // The runtime on node-a still knows a1; a2 and a3 are its leftovers. b1 runs on node-b, and the pod of "gone"
-        // no longer exists: neither is node-a's to collect.
+        // The runtime on node-a still knows a1; a2 and a3 are its leftovers. b1 runs on node-b and is not node-a's to
+        // collect; the pod of "gone" no longer exists, so nobody can use its address any more.
         var gcConfig = JsonNode.Parse(config)!.AsObject();
         gcConfig["cni.dev/valid-attachments"] = new JsonArray(new JsonObject { ["containerID"] = "c-a1", ["ifname"] = "net1" });
         var gc = await KubeCluster.RunAsync(new CniCall("GC", IfName: "", NetNs: "") { Args = null }, gcConfig.ToJsonString(), "node-a");
 
         Assert.True(gc.ExitCode == 0, gc.ToString());
-        Assert.Equal(["c-a1", "c-b1", "c-gone"], _cluster.Allocations().Select(static a => a.ContainerId).Order());
+        Assert.Equal(["c-a1", "c-b1"], _cluster.Allocations().Select(static a => a.ContainerId).Order());
+        _cluster.AssertConsistent();
+    }
+
+    [Fact]
+    public async Task Gc_OnAnotherNode_ReleasesOnlyAllocationsOfPodsThatAreGone()
+    {
+        var config = _cluster.Direct("1.1.0");
+        _cluster.Server.Store.CreatePod(new TestPod("here") { NodeName = "node-a" });
+        foreach (var pod in new[] { "here", "gone" })
+        {
+            var add = await KubeCluster.PodAsync("ADD", "c-" + pod, pod, config, "node-a");
+            Assert.True(add.ExitCode == 0, add.ToString());
+        }
+
+        var gc = await KubeCluster.RunAsync(new CniCall("GC", IfName: "", NetNs: "") { Args = null }, config, "node-z");
+
+        Assert.True(gc.ExitCode == 0, gc.ToString());
+        Assert.Equal(["c-here"], _cluster.Allocations().Select(static a => a.ContainerId));
         _cluster.AssertConsistent();
     }
 

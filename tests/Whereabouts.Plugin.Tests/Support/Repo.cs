@@ -22,7 +22,7 @@ internal static class Repo
         }
     }
 
-    /// <summary>The published NativeAOT controller, which runs the node agent.</summary>
+    /// <summary>The published NativeAOT controller (reconcile, run); missing fails the test as for the plugin.</summary>
     public static string Controller
     {
         get
@@ -30,7 +30,7 @@ internal static class Repo
             var path = Path.Combine(BinDirectory, "whereabouts-controller");
             if (!File.Exists(path))
             {
-                Assert.Fail($"{path} does not exist: run ./build.sh controller before the agent-mode tests");
+                Assert.Fail($"{path} does not exist: run ./build.sh before the end-to-end tests");
             }
 
             return path;

@@ -43,6 +43,34 @@ Environment every controller command reads: the node it runs on and the namespac
       fieldPath: metadata.namespace
 {{- end }}
 
+{{/*
+Value of --metrics-bind-address: the configured address, or the node's IP from the NODE_IP variable.
+*/}}
+{{- define "whereabouts.metricsBindAddress" -}}
+{{ .Values.metrics.bindAddress | default "$(NODE_IP)" }}
+{{- end }}
+
+{{/*
+Host the kubelet probes /healthz on. Empty (the pod IP, which is the node's IP on the host network)
+unless the endpoint is bound to one other address, such as 127.0.0.1.
+*/}}
+{{- define "whereabouts.probeHost" -}}
+{{- $address := .Values.metrics.bindAddress -}}
+{{- if and $address (not (has $address (list "0.0.0.0" "::"))) -}}
+{{ $address }}
+{{- end -}}
+{{- end }}
+
+{{/*
+True when the metrics endpoint listens only on loopback, where nothing off the node can scrape it.
+*/}}
+{{- define "whereabouts.metricsOnLoopback" -}}
+{{- $address := .Values.metrics.bindAddress -}}
+{{- if or (hasPrefix "127." $address) (eq $address "::1") -}}
+true
+{{- end -}}
+{{- end }}
+
 {{/* The node agent's unix socket, as the host (and, mounted at the same path, the controller) sees it. */}}
 {{- define "whereabouts.agentSocket" -}}
 {{ printf "%s/agent.sock" (.Values.agent.socketDir | trimSuffix "/") }}
