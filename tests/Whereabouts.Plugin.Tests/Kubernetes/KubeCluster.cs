@@ -75,7 +75,7 @@ internal sealed class KubeCluster : IAsyncDisposable
     }
 
     /// <summary>(Re)starts the agent on <see cref="AgentSocket"/>, with <paramref name="kubeconfig"/> (default: the cluster's).</summary>
-    public async Task<NodeAgentProcess> StartAgentAsync(string? kubeconfig = null)
+    public async Task<NodeAgentProcess> StartAgentAsync(string? kubeconfig = null, string node = "node-a")
     {
         if (Agent is not null)
         {
@@ -83,7 +83,7 @@ internal sealed class KubeCluster : IAsyncDisposable
         }
 
         Agent = null;
-        Agent = await AgentProcess.StartAsync(AgentSocket, kubeconfig ?? KubeconfigPath);
+        Agent = await AgentProcess.StartAsync(AgentSocket, kubeconfig ?? KubeconfigPath, node);
 
         // The node controller beside the agent lists and watches this node's pods once at start; the tests count only
         // what the plugin's calls cost, so the counters start after that.

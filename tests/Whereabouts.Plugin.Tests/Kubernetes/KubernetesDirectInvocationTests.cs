@@ -128,6 +128,12 @@ public abstract class KubernetesDirectInvocationTests(ClusterMode mode) : IAsync
             Assert.True(add.ExitCode == 0, add.ToString());
         }
 
+        if (_cluster.Agent is not null)
+        {
+            // The agent serves its own node: the GC on node-z is node-z's agent's.
+            await _cluster.StartAgentAsync(node: "node-z");
+        }
+
         var gc = await KubeCluster.RunAsync(new CniCall("GC", IfName: "", NetNs: "") { Args = null }, config, "node-z");
 
         Assert.True(gc.ExitCode == 0, gc.ToString());
