@@ -187,7 +187,8 @@ public abstract class KubernetesDirectInvocationTests(ClusterMode mode) : IAsync
 
         Assert.Equal(11, CniCall.ErrorCode(add.Stdout));
         Assert.Contains(missing, KubeCluster.ErrorText(add.Stdout), StringComparison.Ordinal);
-        Assert.Equal(0, _cluster.Counters.Total);
+        // A watch of the killed agent is counted when the server notices its connection closed, which can be after the kill.
+        Assert.Equal(0, _cluster.Counters.Snapshot().Where(static c => c.Verb != "watch").Sum(static c => c.Count));
     }
 
     public async ValueTask DisposeAsync()
