@@ -18,22 +18,34 @@ internal sealed record LoadRange(string Subnet, string Start, string End, string
         return new LoadRange(subnet, Offset(1), Offset(addresses), $"{Base}-{prefix}");
     }
 
-    /// <summary>The network configuration a runtime passes: macvlan delegating to whereabouts on the Kubernetes datastore.</summary>
-    public string Config(string kubeconfig) => new JsonObject
+    /// <summary>
+    /// The network configuration a runtime passes: macvlan delegating to whereabouts on the Kubernetes datastore, with
+    /// <paramref name="agentSocket"/> asking that node agent (the kubeconfig stays, for the fallback).
+    /// </summary>
+    public string Config(string kubeconfig, string? agentSocket = null)
     {
-        ["cniVersion"] = "1.0.0",
-        ["name"] = "loadtest",
-        ["type"] = "macvlan",
-        ["master"] = "eth0",
-        ["ipam"] = new JsonObject
+        var ipam = new JsonObject
         {
             ["type"] = "whereabouts",
             ["kubernetes"] = new JsonObject { ["kubeconfig"] = kubeconfig },
             ["range"] = Subnet,
             ["range_start"] = Start,
             ["range_end"] = End,
-        },
-    }.ToJsonString();
+        };
+        if (agentSocket is not null)
+        {
+            ipam["agent_socket"] = agentSocket;
+        }
+
+        return new JsonObject
+        {
+            ["cniVersion"] = "1.0.0",
+            ["name"] = "loadtest",
+            ["type"] = "macvlan",
+            ["master"] = "eth0",
+            ["ipam"] = ipam,
+        }.ToJsonString();
+    }
 
     private static string Offset(int offset)
     {

@@ -6,7 +6,7 @@ namespace Whereabouts.LoadTest;
 internal sealed record LoadTestOptions
 {
     public const string Usage =
-        "usage: Whereabouts.LoadTest [--pods N] [--nodes N] [--per-node N] [--write-latency-ms N] [--plugin PATH]";
+        "usage: Whereabouts.LoadTest [--pods N] [--nodes N] [--per-node N] [--write-latency-ms N] [--plugin PATH] [--mode direct|agent] [--controller PATH]";
 
     public int Pods { get; init; } = 1000;
 
@@ -20,6 +20,12 @@ internal sealed record LoadTestOptions
 
     /// <summary>The published plugin; null finds artifacts/bin/whereabouts above the program.</summary>
     public string? Plugin { get; init; }
+
+    /// <summary>Agent mode: one node agent per simulated node (the published controller), and the plugin asks it.</summary>
+    public bool Agent { get; init; }
+
+    /// <summary>The published controller for agent mode; null finds artifacts/bin/whereabouts-controller above the program.</summary>
+    public string? Controller { get; init; }
 
     public static bool TryParse(string[] args, out LoadTestOptions options, out string? error)
     {
@@ -40,6 +46,15 @@ internal sealed record LoadTestOptions
                 case "--plugin":
                     options = options with { Plugin = value };
                     continue;
+                case "--controller":
+                    options = options with { Controller = value };
+                    continue;
+                case "--mode" when value is "direct" or "agent":
+                    options = options with { Agent = value == "agent" };
+                    continue;
+                case "--mode":
+                    error = $"--mode is direct or agent, not '{value}'";
+                    return false;
                 case "--pods" or "--nodes" or "--per-node" or "--write-latency-ms":
                     break;
                 default:

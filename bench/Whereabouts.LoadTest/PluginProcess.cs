@@ -2,8 +2,11 @@ using System.Diagnostics;
 
 namespace Whereabouts.LoadTest;
 
-/// <summary>Runs the plugin once per call, as a runtime does: the CNI environment, the configuration on stdin, the result on stdout.</summary>
-internal sealed class PluginProcess(string binary, string config)
+/// <summary>
+/// Runs the plugin once per call, as a runtime does: the CNI environment, the configuration of the call's node on stdin
+/// (in agent mode each node's names its own agent), the result on stdout.
+/// </summary>
+internal sealed class PluginProcess(string binary, Func<string, string> configOfNode)
 {
     public string Binary => binary;
 
@@ -33,7 +36,7 @@ internal sealed class PluginProcess(string binary, string config)
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {binary}");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        await process.StandardInput.WriteAsync(config);
+        await process.StandardInput.WriteAsync(configOfNode(call.Node));
         process.StandardInput.Close();
         await process.WaitForExitAsync();
         var elapsed = Stopwatch.GetElapsedTime(started);

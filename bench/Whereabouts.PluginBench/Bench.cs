@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using Whereabouts.Testing.Agent;
+using Whereabouts.Testing.KubeApi;
 
 namespace Whereabouts.PluginBench;
 
@@ -7,6 +9,8 @@ namespace Whereabouts.PluginBench;
 /// Per ADD+DEL latency of whereabouts (file datastore) and host-local on the same range, invoked directly and through
 /// macvlan in a network namespace, and the start-up cost alone (VERSION); calls alternate between the contenders so
 /// that machine noise hits all alike. With --baseline another build of whereabouts runs alongside, for before/after.
+/// With <c>--agent</c>, whereabouts in agent mode too: the Kubernetes datastore of the API test server (no added write
+/// latency), served by a node agent.
 /// </summary>
 internal static class Bench
 {
@@ -29,16 +33,29 @@ internal static class Bench
         var master = $"wbb{Environment.ProcessId % 100000}";
         var netns = $"wbbench-{Environment.ProcessId}";
         var useNetns = options.ThroughMacvlan && Environment.UserName == "root";
+        KubeApiServer? server = null;
+        NodeAgentProcess? agent = null;
         try
         {
-            Contender[] contenders =
-            [
-                new Contender("whereabouts", options.Plugin, Config("whereabouts", "whereabouts", null, work), Config("whereabouts", "whereabouts", master, work)),
-                new Contender("host-local", hostLocal, Config("host-local", "host-local", null, work), Config("host-local", "host-local", master, work)),
-                .. options.Baseline is { } baseline
-                    ? [new Contender("baseline", baseline, Config("baseline", "whereabouts", null, work), Config("baseline", "whereabouts", master, work))]
-                    : Array.Empty<Contender>(),
-            ];
+            var contenders = new List<Contender>
+            {
+                new("whereabouts", options.Plugin, Config("whereabouts", "whereabouts", null, work), Config("whereabouts", "whereabouts", master, work)),
+                new("host-local", hostLocal, Config("host-local", "host-local", null, work), Config("host-local", "host-local", master, work)),
+            };
+            if (options.Baseline is { } baseline)
+            {
+                contenders.Add(new Contender("baseline", baseline, Config("baseline", "whereabouts", null, work), Config("baseline", "whereabouts", master, work)));
+            }
+
+            if (options.Controller is { } controller)
+            {
+                server = await KubeApiServer.StartAsync(new KubeApiServerOptions());
+                var kubeconfig = server.WriteKubeconfig(Path.Combine(work, "whereabouts.kubeconfig"), "kube-system");
+                var socket = Path.Combine(work, "agent.sock");
+                agent = await NodeAgentProcess.StartAsync(controller, "bench-node", kubeconfig, socket, "kube-system", TimeSpan.FromSeconds(60), CancellationToken.None);
+                contenders.Add(new Contender(
+                    "whereabouts-agent", options.Plugin, AgentConfig(null, kubeconfig, socket), AgentConfig(master, kubeconfig, socket)));
+            }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# plugin latency, {options.Runs} ADD+DEL runs each, {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, {Cpu()}"));
             Console.WriteLine();
@@ -77,6 +94,17 @@ internal static class Bench
         }
         finally
         {
+            if (agent is not null)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"node agent resident memory at the end: {agent.ResidentKib / 1024.0:0.0} MiB"));
+                await agent.DisposeAsync();
+            }
+
+            if (server is not null)
+            {
+                await server.DisposeAsync();
+            }
+
             if (useNetns)
             {
                 Teardown(master, netns);
@@ -87,7 +115,7 @@ internal static class Bench
     }
 
     private static async Task<Dictionary<string, List<TimeSpan>>> MeasureAsync(
-        Contender[] contenders,
+        List<Contender> contenders,
         int runs,
         Func<Contender, string> binary,
         Func<Contender, string> config,
@@ -107,7 +135,7 @@ internal static class Bench
         for (var i = 0; i < runs; i++)
         {
             // Alternate who goes first, so none always runs on a warmer cache.
-            var order = i % 2 == 0 ? contenders : [.. contenders.Reverse()];
+            var order = i % 2 == 0 ? contenders : [.. Enumerable.Reverse(contenders)];
             foreach (var c in order)
             {
                 samples[c.Name].Add(await measure(binary(c), config(c), $"run{i}", netns, cniPath(c)));
@@ -134,21 +162,26 @@ internal static class Bench
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {Stats.Percentile(list, 0.5):0.00} | {Stats.Percentile(list, 0.9):0.00} |"));
         }
 
-        PrintRatio(samples, "host-local");
+        foreach (var name in samples.Keys.Where(static k => k is not "whereabouts" and not "host-local"))
+        {
+            PrintRatio(samples, name, "host-local");
+        }
+
+        PrintRatio(samples, "whereabouts", "host-local");
         if (samples.ContainsKey("baseline"))
         {
-            PrintRatio(samples, "baseline");
+            PrintRatio(samples, "whereabouts", "baseline");
         }
 
         Console.WriteLine();
     }
 
-    private static void PrintRatio(Dictionary<string, List<TimeSpan>> samples, string other)
+    private static void PrintRatio(Dictionary<string, List<TimeSpan>> samples, string name, string other)
     {
-        var ours = samples["whereabouts"];
+        var ours = samples[name];
         var theirs = samples[other];
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"ratio whereabouts/{other}: median {Stats.Percentile(ours, 0.5) / Stats.Percentile(theirs, 0.5):0.00}, p90 {Stats.Percentile(ours, 0.9) / Stats.Percentile(theirs, 0.9):0.00}"));
+            $"ratio {name}/{other}: median {Stats.Percentile(ours, 0.5) / Stats.Percentile(theirs, 0.5):0.00}, p90 {Stats.Percentile(ours, 0.9) / Stats.Percentile(theirs, 0.9):0.00}"));
     }
 
     private static string Config(string name, string ipam, string? master, string work)
@@ -159,6 +192,14 @@ internal static class Bench
             : $$"""{"type":"host-local","dataDir":"{{data}}","ranges":[[{"subnet":"{{Range}}","gateway":"10.123.0.1"}]]}""";
         var iface = master is null ? string.Empty : $$""","master":"{{master}}","mode":"bridge" """;
         return $$"""{"cniVersion":"1.0.0","name":"bench-{{name}}","type":"macvlan"{{iface}},"ipam":{{ipamJson}}}""";
+    }
+
+    /// <summary>whereabouts on the Kubernetes datastore asking the node agent at <paramref name="socket"/> (the kubeconfig for the fallback).</summary>
+    private static string AgentConfig(string? master, string kubeconfig, string socket)
+    {
+        var iface = master is null ? string.Empty : $$""","master":"{{master}}","mode":"bridge" """;
+        var ipam = $$"""{"type":"whereabouts","kubernetes":{"kubeconfig":"{{kubeconfig}}"},"agent_socket":"{{socket}}","range":"10.124.0.0/16","gateway":"10.124.0.1"}""";
+        return $$"""{"cniVersion":"1.0.0","name":"bench-whereabouts-agent","type":"macvlan"{{iface}},"ipam":{{ipam}}}""";
     }
 
     private static void Setup(string master, string netns)

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
+using Whereabouts.Agent;
 using Whereabouts.Cni;
 using Whereabouts.Ipam;
 using Whereabouts.Plugin.Logging;
@@ -15,7 +16,7 @@ internal static class PluginHost
         var time = new OneThreadTimeProvider();
         using var logger = new PluginLogger(stderr, time);
         var plugin = new WhereaboutsPlugin(logger, new StoreFactory(getenv, logger, time), IpamOptions.Default, time);
-        var dispatcher = new CniDispatcher(plugin, ErrorMap.Translate, static () => About(Version, RuntimeInformation.ProcessArchitecture));
+        var dispatcher = new CniDispatcher(plugin, CniErrorMap.Translate, static () => About(Version, RuntimeInformation.ProcessArchitecture));
         return await dispatcher.RunAsync(getenv, stdin, stdout, stderr, cancellationToken);
     }
 

@@ -21,4 +21,10 @@ internal static partial class PluginLog
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "{Command} done for container {ContainerId} interface {IfName}: {Count} addresses released")]
     public static partial void Released(ILogger logger, string command, string containerId, string ifName, int count);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "{Command}: the node agent at {Socket} did not answer ({Reason}); serving the call directly")]
+    public static partial void AgentFallback(ILogger logger, string command, string socket, string reason);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Debug, Message = "{Command} served by the node agent at {Socket}")]
+    public static partial void AgentServed(ILogger logger, string command, string socket);
 }

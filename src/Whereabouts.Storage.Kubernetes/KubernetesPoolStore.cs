@@ -7,7 +7,7 @@ using Whereabouts.Storage.Kubernetes.Crds;
 namespace Whereabouts.Storage.Kubernetes;
 
 /// <summary>Pools as IPPool objects in one namespace; writes are JSON Patches guarded by a resourceVersion test.</summary>
-internal sealed class KubernetesPoolStore(WhereaboutsClient client, string @namespace) : IPoolStore
+internal sealed class KubernetesPoolStore(WhereaboutsClient client, string @namespace, IStoreObserver? observer = null) : IPoolStore
 {
     // A pool deleted between our create conflict and our read is recreated; more rounds than this mean churn.
     private const int CreateAttempts = 5;
@@ -16,7 +16,7 @@ internal sealed class KubernetesPoolStore(WhereaboutsClient client, string @name
     {
         ArgumentNullException.ThrowIfNull(key);
         var pool = await client.GetPoolAsync(@namespace, key.Name, cancellationToken);
-        return pool is null ? null : CrdConversion.ToSnapshot(pool, key);
+        return pool is null ? null : Read(pool, key);
     }
 
     public async Task<PoolSnapshot> GetOrCreateAsync(PoolKey key, CancellationToken cancellationToken)
@@ -31,7 +31,7 @@ internal sealed class KubernetesPoolStore(WhereaboutsClient client, string @name
 
             if (await client.CreatePoolAsync(@namespace, key, cancellationToken) is { } created)
             {
-                return CrdConversion.ToSnapshot(created, key);
+                return Read(created, key);
             }
         }
 
@@ -47,4 +47,6 @@ internal sealed class KubernetesPoolStore(WhereaboutsClient client, string @name
         var pools = await client.ListPoolsAsync(@namespace, cancellationToken);
         return [.. pools.Select(static p => CrdConversion.ToSnapshot(p))];
     }
+
+    private PoolSnapshot Read(IPPool pool, PoolKey key) => observer?.SeenPool(pool, key) ?? CrdConversion.ToSnapshot(pool, key);
 }

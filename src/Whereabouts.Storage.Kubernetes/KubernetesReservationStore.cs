@@ -10,7 +10,7 @@ namespace Whereabouts.Storage.Kubernetes;
 /// Reservations as OverlappingRangeIPReservation objects in one namespace. The API server's create-if-absent decides
 /// between claimants; deletes carry uid and resourceVersion preconditions, so only the reservation that was read goes.
 /// </summary>
-internal sealed class KubernetesReservationStore(WhereaboutsClient client, string @namespace) : IReservationStore
+internal sealed class KubernetesReservationStore(WhereaboutsClient client, string @namespace, IStoreObserver? observer = null) : IReservationStore
 {
     // A holder deleted between our create conflict and our read is raced again; more rounds than this mean churn.
     private const int CreateAttempts = 5;
@@ -18,7 +18,13 @@ internal sealed class KubernetesReservationStore(WhereaboutsClient client, strin
     public async Task<Reservation?> GetAsync(string name, CancellationToken cancellationToken)
     {
         var reservation = await client.GetReservationAsync(@namespace, name, cancellationToken);
-        return reservation is null ? null : CrdConversion.ToReservation(reservation);
+        if (reservation is null)
+        {
+            observer?.ReservationGone(name);
+            return null;
+        }
+
+        return Read(reservation);
     }
 
     public async Task<ReservationClaim> TryCreateAsync(string name, AllocationOwner owner, CancellationToken cancellationToken)
@@ -27,7 +33,14 @@ internal sealed class KubernetesReservationStore(WhereaboutsClient client, strin
         {
             if (await client.CreateReservationAsync(@namespace, name, owner, cancellationToken) is { } created)
             {
-                return new ReservationClaim(CrdConversion.ToReservation(created), Created: true);
+                return new ReservationClaim(Read(created), Created: true);
+            }
+
+            // Another pod's holding, as the cache knows it, is answer enough: at worst it is stale and the caller looks
+            // elsewhere. A holding that looks like the caller's own must be read: acting on a stale one would be a duplicate.
+            if (observer?.KnownHolder(name) is { } known && !known.IsOwnedBy(owner.PodRef, owner.IfName))
+            {
+                return new ReservationClaim(known, Created: false);
             }
 
             if (await GetAsync(name, cancellationToken) is { } holder)
@@ -40,13 +53,22 @@ internal sealed class KubernetesReservationStore(WhereaboutsClient client, strin
             $"OverlappingRangeIPReservation {name} in namespace {@namespace} was deleted {CreateAttempts} times between a conflicting create and a read");
     }
 
-    public Task<bool> DeleteAsync(Reservation reservation, CancellationToken cancellationToken) =>
-        client.DeleteReservationAsync(@namespace, reservation, cancellationToken);
+    public async Task<bool> DeleteAsync(Reservation reservation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reservation);
+        if (!await client.DeleteReservationAsync(@namespace, reservation, cancellationToken))
+        {
+            return false;
+        }
+
+        observer?.ReservationDeleted(reservation);
+        return true;
+    }
 
     public async Task<IReadOnlyList<Reservation>> FindByContainerAsync(string containerId, CancellationToken cancellationToken)
     {
         var labelled = await client.ListReservationsAsync(@namespace, ReservationLabels.SelectorFor(containerId), cancellationToken);
-        return [.. labelled.Select(CrdConversion.ToReservation).Where(r => r.ContainerId == containerId)];
+        return [.. labelled.Select(Read).Where(r => r.ContainerId == containerId)];
     }
 
     public async Task<IReadOnlyList<Reservation>> ListAsync(CancellationToken cancellationToken)
@@ -54,4 +76,7 @@ internal sealed class KubernetesReservationStore(WhereaboutsClient client, strin
         var reservations = await client.ListReservationsAsync(@namespace, cancellationToken);
         return [.. reservations.Select(CrdConversion.ToReservation)];
     }
+
+    private Reservation Read(OverlappingRangeIPReservation reservation) =>
+        observer?.SeenReservation(reservation) ?? CrdConversion.ToReservation(reservation);
 }

@@ -32,6 +32,8 @@ public sealed class CustomValuesRenderTests(DeployFixture fixture)
         cniConf:
           binDir: /var/lib/cni/bin
           confDir: /var/lib/cni/net.d/
+        agent:
+          socketDir: /var/run/wb/
         priorityClassName: ""
         podAnnotations:
           prometheus.io/scrape: "true"
@@ -111,12 +113,30 @@ public sealed class CustomValuesRenderTests(DeployFixture fixture)
         Assert.Equal("/var/lib/cni/bin", hostPaths["cni-bin-dir"]);
         Assert.Equal("/var/lib/cni/net.d/", hostPaths["cni-net-dir"]);
         Assert.Equal("/var/lib/cni/net.d/whereabouts.d", hostPaths["whereabouts-conf-dir"]);
+        Assert.Equal("/var/run/wb", hostPaths["agent-socket-dir"]);
+        Assert.Contains("--agent-socket=/var/run/wb/agent.sock", Strings(Render.DaemonSetPod["containers"]![0]!["args"]));
+        Assert.Contains("--agent-socket=/var/run/wb/agent.sock", Strings(Render.DaemonSetPod["initContainers"]![0]!["args"]));
 
         Render.Single("ServiceAccount", "wb");
         Assert.Equal("wb", (string?)Render.DaemonSetPod["serviceAccountName"]);
         Assert.Equal("wb", (string?)Render.CronJobPod["serviceAccountName"]);
         Assert.Equal("wb", (string?)Render.Single("ClusterRoleBinding", "whereabouts").Object["subjects"]![0]!["name"]);
         Assert.Null(Render.DaemonSetPod["priorityClassName"]);
+    }
+
+    [Fact]
+    public void Render_AgentDisabled_NoSocketFlagsNoMount()
+    {
+        var render = fixture.Helm.Render(
+            RepositoryLayout.Chart,
+            releaseNamespace: "release-namespace",
+            includeCrds: false,
+            valuesFiles: [fixture.WriteScratchFile("agent-off.yaml", "agent: {enabled: false}\n")]);
+
+        var pod = render.DaemonSetPod;
+        var args = Strings(pod["containers"]![0]!["args"]).Concat(Strings(pod["initContainers"]![0]!["args"]));
+        Assert.DoesNotContain(args, static a => a.StartsWith("--agent-socket", StringComparison.Ordinal));
+        Assert.DoesNotContain(pod["volumes"]!.AsArray(), static v => (string?)v!["name"] == "agent-socket-dir");
     }
 
     [Fact]

@@ -71,6 +71,7 @@ public sealed class DefaultRenderTests(DeployFixture fixture)
         Assert.Equal("install-cni", Strings(init["args"])[0]);
         Assert.Contains("--cni-bin-dir=/host/opt/cni/bin", Strings(init["args"]));
         Assert.Contains("--cni-conf-dir=/host/etc/cni/net.d", Strings(init["args"]));
+        Assert.Contains("--agent-socket=/run/whereabouts/agent.sock", Strings(init["args"]));
         Assert.Equal(["/host/etc/cni/net.d", "/host/opt/cni/bin"], MountPaths(init));
 
         var controller = Assert.Single(pod["containers"]!.AsArray())!;
@@ -81,9 +82,10 @@ public sealed class DefaultRenderTests(DeployFixture fixture)
         Assert.Contains("--node=$(NODENAME)", args);
         Assert.Contains("--cni-conf-dir=/host/etc/cni/net.d", args);
         Assert.Contains("--metrics-port=9464", args);
+        Assert.Contains("--agent-socket=/run/whereabouts/agent.sock", args);
         Assert.Contains("--log-level=verbose", args);
         Assert.DoesNotContain(args, a => a.StartsWith("--reconcile-schedule", StringComparison.Ordinal));
-        Assert.Equal(["/host/etc/cni/net.d/whereabouts.d"], MountPaths(controller));
+        Assert.Equal(["/host/etc/cni/net.d/whereabouts.d", "/run/whereabouts"], MountPaths(controller));
 
         foreach (var container in new[] { init, controller })
         {

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Whereabouts.Agent;
 using Whereabouts.Cni;
 using Whereabouts.Core.Config;
 using Whereabouts.Plugin.Logging;
@@ -61,8 +62,8 @@ public sealed class TlsLibraryTests
     {
         var ex = new TlsUnavailableException("no OpenSSL");
 
-        var add = ErrorMap.Translate(ex)!;
-        var status = ErrorMap.ForStatus(ex);
+        var add = CniErrorMap.Translate(ex)!;
+        var status = CniErrorMap.ForStatus(ex);
 
         Assert.Equal((CniErrorCodes.Internal, "no OpenSSL"), (add.Code, add.Message));
         Assert.Equal(CniErrorCodes.PluginNotAvailable, status.Code);

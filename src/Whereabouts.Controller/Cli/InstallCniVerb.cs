@@ -34,6 +34,9 @@ internal sealed class InstallCniVerb : VerbCommand
         Description = "Keep running and rewrite the kubeconfig when the token or CA rotates (until SIGTERM)",
     };
 
+    private readonly Option<string?> _agentSocket = SharedOptions.AgentSocket(
+        "The node agent's unix socket as the host sees it (run --agent-socket); written to the flat file as agent_socket");
+
     private readonly Option<LogLevelSetting> _logLevel = LogLevelOption.Create();
 
     public InstallCniVerb(CliEnvironment environment)
@@ -50,6 +53,7 @@ internal sealed class InstallCniVerb : VerbCommand
         Options.Add(_node);
         Options.Add(_skipTlsVerify);
         Options.Add(_watch);
+        Options.Add(_agentSocket);
         Options.Add(_logLevel);
     }
 
@@ -68,7 +72,8 @@ internal sealed class InstallCniVerb : VerbCommand
             parseResult.GetValue(_namespace) ?? SharedOptions.DefaultNamespace,
             SharedOptions.NonEmpty(parseResult.GetValue(_node)),
             parseResult.GetValue(_skipTlsVerify),
-            parseResult.GetValue(_watch));
+            parseResult.GetValue(_watch),
+            SharedOptions.NonEmpty(parseResult.GetValue(_agentSocket)));
     }
 
     protected override async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)

@@ -16,6 +16,7 @@ namespace Whereabouts.Controller.Cli;
 /// <param name="HostCniConfDir"><c>--host-cni-conf-dir</c>: the same directory as the host sees it.</param>
 /// <param name="ServiceAccountDir"><c>--service-account-dir</c>: token, ca.crt and namespace of this pod.</param>
 /// <param name="LogLevel"><c>--log-level</c>; see <see cref="ControllerLogging"/>.</param>
+/// <param name="AgentSocket"><c>--agent-socket</c>: serve the node agent on this unix socket; null: no agent.</param>
 public sealed record RunOptions(
     string Node,
     string? Namespace,
@@ -26,4 +27,5 @@ public sealed record RunOptions(
     string? CniConfDir,
     string HostCniConfDir,
     string ServiceAccountDir,
-    LogLevelSetting LogLevel);
+    LogLevelSetting LogLevel,
+    string? AgentSocket = null);

@@ -46,13 +46,16 @@ internal sealed class RunVerb : VerbCommand
         HelpName = "CRON",
     };
 
+    private readonly Option<string?> _agentSocket = SharedOptions.AgentSocket(
+        "Serve the plugin's requests (the node agent) on this unix socket (mode 0600); the plugin uses it when its configuration has agent_socket");
+
     private readonly Option<string?> _cniConfDir = SharedOptions.CniConfDir(null, "CNI configuration directory as mounted here; when set, whereabouts.d/whereabouts.kubeconfig is kept fresh");
     private readonly Option<string?> _hostCniConfDir = SharedOptions.HostCniConfDir();
     private readonly Option<string?> _serviceAccountDir = SharedOptions.ServiceAccountDir();
     private readonly Option<LogLevelSetting> _logLevel = LogLevelOption.Create();
 
     public RunVerb(CliEnvironment environment, Func<RunOptions, CancellationToken, Task<int>> run)
-        : base("run", "Run the node controller: release addresses of deleted pods, serve /healthz and /metrics", environment)
+        : base("run", "Run the node controller: release addresses of deleted pods, serve /healthz and /metrics, and with --agent-socket the plugin's requests", environment)
     {
         _run = run;
         _node = SharedOptions.Node(environment, "This node's name");
@@ -92,6 +95,7 @@ internal sealed class RunVerb : VerbCommand
         Options.Add(_metricsPort);
         Options.Add(_metricsBindAddress);
         Options.Add(_reconcileSchedule);
+        Options.Add(_agentSocket);
         Options.Add(_cniConfDir);
         Options.Add(_hostCniConfDir);
         Options.Add(_serviceAccountDir);
@@ -111,7 +115,8 @@ internal sealed class RunVerb : VerbCommand
             parseResult.GetValue(_cniConfDir),
             parseResult.GetValue(_hostCniConfDir) ?? SharedOptions.DefaultHostCniConfDir,
             parseResult.GetValue(_serviceAccountDir) ?? SharedOptions.DefaultServiceAccountDir,
-            parseResult.GetValue(_logLevel));
+            parseResult.GetValue(_logLevel),
+            SharedOptions.NonEmpty(parseResult.GetValue(_agentSocket)));
     }
 
     protected override Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken) =>

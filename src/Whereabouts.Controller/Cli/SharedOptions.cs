@@ -81,6 +81,20 @@ internal static class SharedOptions
         return option;
     }
 
+    /// <summary><c>--agent-socket PATH</c>: absolute, since the plugin (another process, another working directory) connects to it.</summary>
+    public static Option<string?> AgentSocket(string description)
+    {
+        var option = new Option<string?>("--agent-socket") { Description = description, HelpName = "PATH" };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } value && !Path.IsPathRooted(value.Trim()))
+            {
+                result.AddError($"--agent-socket: '{value}' is not an absolute path");
+            }
+        });
+        return option;
+    }
+
     public static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private static Option<string?> AbsoluteDirectory(string name, string defaultValue, string description)

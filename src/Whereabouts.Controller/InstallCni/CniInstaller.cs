@@ -60,7 +60,7 @@ internal sealed partial class CniInstaller
         }
 
         refresher.Refresh();
-        Write(WhereaboutsPaths.FlatFile(_options.CniConfDir), FlatFileDocument.Render(_options.HostCniConfDir));
+        Write(WhereaboutsPaths.FlatFile(_options.CniConfDir), FlatFileDocument.Render(_options.HostCniConfDir, _options.AgentSocket));
         if (_options.Node is { } node)
         {
             Write(WhereaboutsPaths.NodeNameFile(_options.CniConfDir), Encoding.UTF8.GetBytes(node));

@@ -10,6 +10,7 @@ namespace Whereabouts.Controller.InstallCni;
 /// <param name="Node">This node's name for the <c>nodename</c> file; null skips the file.</param>
 /// <param name="SkipTlsVerify">Write <c>insecure-skip-tls-verify: true</c> instead of the CA.</param>
 /// <param name="Watch">Keep running and rewrite the kubeconfig when the token or CA rotates.</param>
+/// <param name="AgentSocket">The node agent's socket as the host sees it, written to the flat file as <c>agent_socket</c>; null: no agent.</param>
 internal sealed record InstallCniOptions(
     string CniBinDir,
     string CniConfDir,
@@ -19,4 +20,5 @@ internal sealed record InstallCniOptions(
     string Namespace,
     string? Node,
     bool SkipTlsVerify,
-    bool Watch);
+    bool Watch,
+    string? AgentSocket = null);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using k8s;
 using k8s.Models;
 using Whereabouts.Storage.Kubernetes.Api;
 
@@ -46,7 +47,7 @@ internal sealed class ClusterApi(KubernetesConnection connection)
     }
 
     /// <summary>Opens a watch of pods from <paramref name="resourceVersion"/>, with bookmarks; the server ends it after <paramref name="timeout"/>.</summary>
-    public async Task<PodWatch> WatchPodsAsync(string? fieldSelector, string resourceVersion, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<ObjectWatch<V1Pod>> WatchPodsAsync(string? fieldSelector, string resourceVersion, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var query = string.Create(
             CultureInfo.InvariantCulture,
@@ -59,7 +60,8 @@ internal sealed class ClusterApi(KubernetesConnection connection)
         var response = await connection.OpenStreamAsync(new KubeRequest("watch", "pods", string.Empty, null), query, cancellationToken);
         try
         {
-            return new PodWatch(response, await response.Content.ReadAsStreamAsync(cancellationToken));
+            var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            return new ObjectWatch<V1Pod>(response, body, static json => KubernetesJson.Deserialize<V1Pod>(System.Text.Encoding.UTF8.GetString(json)), static p => p.Metadata?.ResourceVersion, "watch pods");
         }
         catch
         {

@@ -1,7 +1,9 @@
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Whereabouts.Controller.Kube;
 using Whereabouts.Controller.Metrics;
 using Whereabouts.Ipam.Errors;
+using Whereabouts.Storage.Kubernetes.Api;
 
 namespace Whereabouts.Controller.NodeController;
 
@@ -90,7 +92,7 @@ internal sealed partial class NodeController
                 failures = 0;
                 while (await watch.ReadAsync(cancellationToken) is { } change)
                 {
-                    if (change.Type == WatchEvent.Error)
+                    if (change.Type == WatchEvent<V1Pod>.Error)
                     {
                         _health.NotWatching($"the watch failed: {change.ErrorCode} {change.ErrorMessage}");
                         LogWatchError(_logger, change.ErrorCode ?? 0, change.ErrorMessage ?? string.Empty);
@@ -148,23 +150,23 @@ internal sealed partial class NodeController
         LogResynced(_logger, list.Items.Count, _seen.All.Count, list.ResourceVersion);
     }
 
-    private void Handle(WatchEvent change)
+    private void Handle(WatchEvent<V1Pod> change)
     {
-        if (change.Pod is not { } pod)
+        if (change.Item is not { } pod)
         {
             return;
         }
 
         switch (change.Type)
         {
-            case WatchEvent.Added or WatchEvent.Modified:
+            case WatchEvent<V1Pod>.Added or WatchEvent<V1Pod>.Modified:
                 if (TrackedPod.From(pod) is { } tracked && _seen.Track(tracked))
                 {
                     _seen.Save();
                 }
 
                 return;
-            case WatchEvent.Deleted:
+            case WatchEvent<V1Pod>.Deleted:
                 var deleted = TrackedPod.From(pod) ?? (pod.Metadata?.Uid is { } uid ? _seen.Find(uid) : null);
                 if (deleted is not null && _queue.Enqueue(deleted))
                 {

@@ -1,5 +1,7 @@
 using Cronos;
 using Microsoft.Extensions.Logging;
+using Whereabouts.Agent.Server;
+using Whereabouts.Controller.Agent;
 using Whereabouts.Controller.Cli;
 using Whereabouts.Controller.InstallCni;
 using Whereabouts.Controller.Kube;
@@ -13,7 +15,8 @@ namespace Whereabouts.Controller.NodeController;
 /// <summary>
 /// <c>whereabouts-controller run</c>, the DaemonSet's long-running process: the node controller (<see cref="NodeController"/>),
 /// <c>/healthz</c> and <c>/metrics</c>, the pool metrics, with <c>--cni-conf-dir</c> the plugin's kubeconfig kept fresh,
-/// and with <c>--reconcile-schedule</c> the scheduled reconcile pass. SIGTERM stops it with exit code 0.
+/// with <c>--reconcile-schedule</c> the scheduled reconcile pass, and with <c>--agent-socket</c> the node agent that serves
+/// the plugin's requests. SIGTERM stops it with exit code 0.
 /// </summary>
 internal static partial class NodeControllerCommand
 {
@@ -45,6 +48,13 @@ internal static partial class NodeControllerCommand
             LogNoEndpoint(logger);
         }
 
+        await using var agentStore = options.AgentSocket is null
+            ? null
+            : await AgentStore.OpenAsync(options, poolNamespace, environment.GetEnvironmentVariable, logger, cancellationToken);
+        await using var agent = agentStore is null
+            ? null
+            : AgentServer.Bind(options.AgentSocket!, new IpamRequestHandler(agentStore.Store, loggers.CreateLogger("agent"), time), loggers.CreateLogger("agent"));
+
         var statePath = options.CniConfDir is null ? null : Path.Join(WhereaboutsPaths.ConfDirectory(options.CniConfDir), SeenPods.FileName);
         if (statePath is null)
         {
@@ -64,10 +74,11 @@ internal static partial class NodeControllerCommand
             logger);
         var controller = new NodeController(
             cluster, new SeenPods(statePath, options.Node, logger), queue, releaser, health, settings, options.Node, time, logger);
-        var parts = new List<Func<CancellationToken, Task>>
+        var parts = new List<Func<CancellationToken, Task>> { controller.RunAsync };
+        if (endpoint is not null)
         {
-            controller.RunAsync,
-            new PoolUsageRefresher(
+            // Without a listener nobody reads the pool gauges: no periodic pool listing for them.
+            parts.Add(new PoolUsageRefresher(
                 client,
                 cluster,
                 poolNamespace,
@@ -75,8 +86,14 @@ internal static partial class NodeControllerCommand
                 metrics,
                 settings.PoolMetricsInterval,
                 time,
-                logger).RunAsync,
-        };
+                logger).RunAsync);
+        }
+
+        if (agent is not null)
+        {
+            parts.Add(agent.RunAsync);
+        }
+
         if (refresher is not null)
         {
             parts.Add(ct => refresher.RunAsync(settings.KubeconfigRefreshInterval, ct));

@@ -56,6 +56,12 @@ public sealed record IpamConfig
     /// <summary><c>data_dir</c> of the file datastore.</summary>
     public string DataDir { get; init; } = DefaultDataDir;
 
+    /// <summary>
+    /// <c>agent_socket</c>: the node agent's unix socket. When set, the plugin asks the agent and falls back to the
+    /// datastore itself (which then needs its settings, such as the kubeconfig) only when the agent does not answer.
+    /// </summary>
+    public string? AgentSocket { get; init; }
+
     /// <summary>The flat file that was merged, if any.</summary>
     public string? FlatFilePath { get; init; }
 

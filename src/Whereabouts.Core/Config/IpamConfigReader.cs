@@ -186,7 +186,9 @@ public static class IpamConfigReader
         }
 
         var datastore = ReadDatastore(s.Datastore, issues);
-        if (options.RequireDatastore && datastore == DatastoreKind.Kubernetes && string.IsNullOrEmpty(s.Kubeconfig))
+        // With an agent the kubeconfig is only needed to fall back, so a missing one is not an error.
+        if (options.RequireDatastore && datastore == DatastoreKind.Kubernetes && string.IsNullOrEmpty(s.Kubeconfig)
+            && string.IsNullOrEmpty(s.AgentSocket))
         {
             var where = searched.Count == 0 ? "no flat file was searched" : $"searched for a flat file at {string.Join(", ", searched)}";
             issues.Error("kubernetes.kubeconfig", $"not set: the Kubernetes datastore needs the path of a kubeconfig (install-cni writes it into the flat file); {where}");
@@ -213,6 +215,7 @@ public static class IpamConfigReader
             KubernetesApiRoot = string.IsNullOrEmpty(s.K8sApiRoot) ? null : s.K8sApiRoot,
             ConfigurationPath = string.IsNullOrEmpty(s.ConfigurationPath) ? null : s.ConfigurationPath,
             DataDir = string.IsNullOrEmpty(s.DataDir) ? IpamConfig.DefaultDataDir : s.DataDir,
+            AgentSocket = string.IsNullOrEmpty(s.AgentSocket) ? null : s.AgentSocket,
             FlatFilePath = flat is null ? null : flatPath,
         };
     }

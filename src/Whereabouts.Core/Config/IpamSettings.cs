@@ -50,6 +50,8 @@ internal sealed class IpamSettings
 
     public string? DataDir { get; set; }
 
+    public string? AgentSocket { get; set; }
+
     /// <summary>The key prefix issues from this source carry: empty inline, <c>&lt;path&gt;:</c> for a flat file.</summary>
     public string Origin { get; init; } = string.Empty;
 

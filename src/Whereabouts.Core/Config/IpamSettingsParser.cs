@@ -46,6 +46,7 @@ internal static class IpamSettingsParser
                 case "configuration_path": settings.ConfigurationPath = JsonFields.String(value, key, issues); break;
                 case "datastore": settings.Datastore = JsonFields.String(value, key, issues); break;
                 case "data_dir": settings.DataDir = JsonFields.String(value, key, issues); break;
+                case "agent_socket": settings.AgentSocket = JsonFields.String(value, key, issues); break;
                 case "kubernetes": ParseKubernetes(value, key, settings, issues); break;
                 default:
                     if (IgnoredLegacyKeys.Contains(property.Name))

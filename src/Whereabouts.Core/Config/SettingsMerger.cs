@@ -39,6 +39,7 @@ internal static class SettingsMerger
             ConfigurationPath = Pick(inline.ConfigurationPath, flat.ConfigurationPath),
             Datastore = Pick(inline.Datastore, flat.Datastore),
             DataDir = Pick(inline.DataDir, flat.DataDir),
+            AgentSocket = Pick(inline.AgentSocket, flat.AgentSocket),
         };
     }
 

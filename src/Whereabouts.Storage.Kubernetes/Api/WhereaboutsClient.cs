@@ -59,17 +59,8 @@ public sealed partial class WhereaboutsClient
         ArgumentNullException.ThrowIfNull(change);
         PoolObjectSize.EnsureWithinLimit(snapshot, change);
         var name = snapshot.Key.Name;
-        var request = Request("patch", WhereaboutsApi.IPPools, @namespace, name);
         var replaceMap = snapshot.Allocations.Count == 0 && snapshot.UnreadableKeys.Count == 0;
-        var text = PoolPatch.Build(snapshot.Version, snapshot.Allocations, change, replaceMap);
-        PoolObjectSize.EnsureRequestWithinLimit(request.ToString(), text);
-        var result = await Connection.SendAsync(
-            request,
-            HttpMethod.Patch,
-            ObjectPath(WhereaboutsApi.IPPools, @namespace, name),
-            WhereaboutsJsonContext.Default.IPPool,
-            () => new StringContent(text, System.Text.Encoding.UTF8, "application/json-patch+json"),
-            cancellationToken);
+        var result = await PatchPoolAsync(@namespace, name, PoolPatch.Build(snapshot.Version, snapshot.Allocations, change, replaceMap), cancellationToken);
         if (result.IsSuccess)
         {
             return true;
@@ -89,11 +80,46 @@ public sealed partial class WhereaboutsClient
             return false;
         }
 
-        throw new StoreDataException($"API server refused to {request} although it did not change since version {snapshot.Version}: {result.Message}");
+        throw RefusedPatch(@namespace, name, snapshot.Version, result);
     }
 
-    public Task<IReadOnlyList<IPPool>> ListPoolsAsync(string? @namespace, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Sends a JSON Patch (see <see cref="PoolPatch"/>) to a pool. The answer is the patched pool, or 404 (gone),
+    /// 409 or 422 (a failed <c>test</c> or a refused object) for the caller to decide on.
+    /// </summary>
+    /// <exception cref="StoreLimitExceededException">The patch is larger than the API server accepts.</exception>
+    public Task<KubeResult<IPPool>> PatchPoolAsync(string @namespace, string name, string patch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(patch);
+        var request = Request("patch", WhereaboutsApi.IPPools, @namespace, name);
+        PoolObjectSize.EnsureRequestWithinLimit(request.ToString(), patch);
+        return Connection.SendAsync(
+            request,
+            HttpMethod.Patch,
+            ObjectPath(WhereaboutsApi.IPPools, @namespace, name),
+            WhereaboutsJsonContext.Default.IPPool,
+            () => new StringContent(patch, System.Text.Encoding.UTF8, "application/json-patch+json"),
+            cancellationToken);
+    }
+
+    /// <summary>The error for a pool patch the server refused although the pool had not moved: not a conflict, a real refusal.</summary>
+    public static StoreDataException RefusedPatch(string @namespace, string name, string version, KubeResult<IPPool> result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return new StoreDataException(
+            $"API server refused to {Request("patch", WhereaboutsApi.IPPools, @namespace, name)} although it did not change since version {version}: {result.Message}");
+    }
+
+    public async Task<IReadOnlyList<IPPool>> ListPoolsAsync(string? @namespace, CancellationToken cancellationToken) =>
+        (await ListPoolsWithVersionAsync(@namespace, cancellationToken)).Items;
+
+    /// <summary>Every pool, with the list's resourceVersion to watch from.</summary>
+    public Task<ObjectList<IPPool>> ListPoolsWithVersionAsync(string? @namespace, CancellationToken cancellationToken) =>
         ListAsync<IPPoolList, IPPool>(WhereaboutsApi.IPPools, @namespace, PageSize, paginate: true, WhereaboutsJsonContext.Default.IPPoolList, cancellationToken);
+
+    /// <summary>Watches pools from <paramref name="resourceVersion"/> on, with bookmarks; the server ends it after <paramref name="timeout"/>.</summary>
+    public Task<ObjectWatch<IPPool>> WatchPoolsAsync(string @namespace, string resourceVersion, TimeSpan timeout, CancellationToken cancellationToken) =>
+        WatchAsync(WhereaboutsApi.IPPools, @namespace, resourceVersion, timeout, WhereaboutsJsonContext.Default.IPPool, cancellationToken);
 
     /// <summary>Lists at most one pool: the cheapest request that proves the server is reachable and we may read pools.</summary>
     public Task ProbeAsync(string @namespace, CancellationToken cancellationToken) =>
@@ -134,19 +160,31 @@ public sealed partial class WhereaboutsClient
         return true;
     }
 
-    public Task<IReadOnlyList<OverlappingRangeIPReservation>> ListReservationsAsync(string? @namespace, CancellationToken cancellationToken) =>
+    public async Task<IReadOnlyList<OverlappingRangeIPReservation>> ListReservationsAsync(string? @namespace, CancellationToken cancellationToken) =>
+        (await ListReservationsWithVersionAsync(@namespace, cancellationToken)).Items;
+
+    /// <summary>Every reservation, with the list's resourceVersion to watch from.</summary>
+    public Task<ObjectList<OverlappingRangeIPReservation>> ListReservationsWithVersionAsync(string? @namespace, CancellationToken cancellationToken) =>
         ListAsync<OverlappingRangeIPReservationList, OverlappingRangeIPReservation>(
             WhereaboutsApi.OverlappingRangeIPReservations, @namespace, PageSize, paginate: true,
             WhereaboutsJsonContext.Default.OverlappingRangeIPReservationList, cancellationToken);
 
     /// <summary>The reservations whose labels match <paramref name="labelSelector"/>.</summary>
-    public Task<IReadOnlyList<OverlappingRangeIPReservation>> ListReservationsAsync(string? @namespace, string labelSelector, CancellationToken cancellationToken) =>
-        ListAsync<OverlappingRangeIPReservationList, OverlappingRangeIPReservation>(
+    public async Task<IReadOnlyList<OverlappingRangeIPReservation>> ListReservationsAsync(string? @namespace, string labelSelector, CancellationToken cancellationToken) =>
+        (await ListAsync<OverlappingRangeIPReservationList, OverlappingRangeIPReservation>(
             WhereaboutsApi.OverlappingRangeIPReservations, @namespace, PageSize, paginate: true,
-            WhereaboutsJsonContext.Default.OverlappingRangeIPReservationList, cancellationToken, labelSelector);
+            WhereaboutsJsonContext.Default.OverlappingRangeIPReservationList, cancellationToken, labelSelector)).Items;
 
-    public Task<IReadOnlyList<NodeSlicePool>> ListNodeSlicePoolsAsync(string? @namespace, CancellationToken cancellationToken) =>
-        ListAsync<NodeSlicePoolList, NodeSlicePool>(WhereaboutsApi.NodeSlicePools, @namespace, PageSize, paginate: true, WhereaboutsJsonContext.Default.NodeSlicePoolList, cancellationToken);
+    /// <summary>Watches reservations from <paramref name="resourceVersion"/> on, with bookmarks; the server ends it after <paramref name="timeout"/>.</summary>
+    public Task<ObjectWatch<OverlappingRangeIPReservation>> WatchReservationsAsync(
+        string @namespace, string resourceVersion, TimeSpan timeout, CancellationToken cancellationToken) =>
+        WatchAsync(
+            WhereaboutsApi.OverlappingRangeIPReservations, @namespace, resourceVersion, timeout,
+            WhereaboutsJsonContext.Default.OverlappingRangeIPReservation, cancellationToken);
+
+    public async Task<IReadOnlyList<NodeSlicePool>> ListNodeSlicePoolsAsync(string? @namespace, CancellationToken cancellationToken) =>
+        (await ListAsync<NodeSlicePoolList, NodeSlicePool>(
+            WhereaboutsApi.NodeSlicePools, @namespace, PageSize, paginate: true, WhereaboutsJsonContext.Default.NodeSlicePoolList, cancellationToken)).Items;
 
     /// <summary>Where a pod runs; null when it does not exist. Reads only the fields the plugin needs.</summary>
     public async Task<PodPlacement?> GetPodPlacementAsync(string @namespace, string name, CancellationToken cancellationToken)
@@ -190,12 +228,34 @@ public sealed partial class WhereaboutsClient
         return result.IsConflict ? null : Body(result, request);
     }
 
-    private async Task<IReadOnlyList<TItem>> ListAsync<TList, TItem>(
+    private async Task<ObjectWatch<T>> WatchAsync<T>(
+        string plural, string @namespace, string resourceVersion, TimeSpan timeout, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+        where T : WhereaboutsObject
+    {
+        var query = string.Create(
+            CultureInfo.InvariantCulture,
+            $"?watch=true&allowWatchBookmarks=true&resourceVersion={Uri.EscapeDataString(resourceVersion)}&timeoutSeconds={Math.Max(1, (int)timeout.TotalSeconds)}");
+        var request = Request("watch", plural, @namespace, null);
+        var response = await Connection.OpenStreamAsync(request, CollectionPath(plural, @namespace) + query, cancellationToken);
+        try
+        {
+            var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            return new ObjectWatch<T>(response, body, json => JsonSerializer.Deserialize(json, type), static o => o.Metadata?.ResourceVersion, request.ToString());
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    private async Task<ObjectList<TItem>> ListAsync<TList, TItem>(
         string plural, string? @namespace, int limit, bool paginate, JsonTypeInfo<TList> type, CancellationToken cancellationToken, string? labelSelector = null)
         where TList : WhereaboutsList<TItem>
     {
         var request = Request("list", plural, @namespace, null);
         var items = new List<TItem>();
+        string? resourceVersion = null;
         string? continueToken = null;
         do
         {
@@ -210,11 +270,12 @@ public sealed partial class WhereaboutsClient
 
             var page = Body(result, request);
             items.AddRange(page.Items ?? []);
+            resourceVersion ??= page.Metadata?.ResourceVersion;
             continueToken = page.Metadata?.ContinueProperty;
         }
         while (paginate && !string.IsNullOrEmpty(continueToken));
 
-        return items;
+        return new ObjectList<TItem>(items, resourceVersion ?? string.Empty);
     }
 
     private T Body<T>(KubeResult<T> result, KubeRequest request)

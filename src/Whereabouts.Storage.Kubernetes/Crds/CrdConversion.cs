@@ -34,7 +34,14 @@ public static class CrdConversion
 
     /// <summary>The pool as a snapshot; its key is <paramref name="key"/>, or derived from the object when null.</summary>
     /// <exception cref="StoreDataException">The object has no readable <c>spec.range</c> or no resourceVersion.</exception>
-    public static PoolSnapshot ToSnapshot(IPPool pool, PoolKey? key = null)
+    public static PoolSnapshot ToSnapshot(IPPool pool, PoolKey? key = null) => ToSnapshot(pool, key, null);
+
+    /// <summary>
+    /// The pool as a snapshot, sharing with <paramref name="previous"/> every allocation that did not change, so that a
+    /// cache that keeps many versions of a pool in turn keeps each allocation once.
+    /// </summary>
+    /// <exception cref="StoreDataException">The object has no readable <c>spec.range</c> or no resourceVersion.</exception>
+    public static PoolSnapshot ToSnapshot(IPPool pool, PoolKey? key, IReadOnlyDictionary<UInt128, PoolAllocation>? previous)
     {
         ArgumentNullException.ThrowIfNull(pool);
         var name = pool.Metadata?.Name ?? key?.Name ?? "(unnamed)";
@@ -50,13 +57,15 @@ public static class CrdConversion
             throw new StoreDataException($"IPPool {Describe(pool)} has no metadata.resourceVersion");
         }
 
-        var allocations = new Dictionary<UInt128, PoolAllocation>();
+        var allocations = new Dictionary<UInt128, PoolAllocation>(pool.Spec?.Allocations?.Count ?? 0);
         var unreadable = new List<string>();
         foreach (var (offsetKey, allocation) in pool.Spec?.Allocations ?? [])
         {
             if (allocation is not null && TryParseOffset(offsetKey, out var offset))
             {
-                allocations[offset] = ToAllocation(allocation);
+                allocations[offset] = previous is not null && previous.TryGetValue(offset, out var known) && Matches(known, allocation)
+                    ? known
+                    : ToAllocation(allocation);
             }
             else
             {
@@ -114,6 +123,9 @@ public static class CrdConversion
             Spec = new IPPoolSpec { Range = key.Range.ToString(), Allocations = [] },
         };
     }
+
+    private static bool Matches(PoolAllocation known, IPAllocation read) =>
+        known.ContainerId == (read.Id ?? string.Empty) && known.PodRef == (read.PodRef ?? string.Empty) && known.IfName == (read.IfName ?? string.Empty);
 
     private static string Describe(WhereaboutsObject obj) =>
         obj.Metadata is { } m ? $"{m.NamespaceProperty}/{m.Name}" : "(no metadata)";

@@ -37,6 +37,32 @@ public sealed class CommandLineTests
             harness.Run);
     }
 
+    /// <summary>How the benchmarks and end-to-end tests start one agent per simulated node.</summary>
+    [Fact]
+    public async Task Run_AgentArguments_BindToRunOptions()
+    {
+        var harness = new VerbHarness();
+
+        var run = await harness.InvokeAsync(
+            "run", "--node", "node-3", "--kubeconfig", "/k", "--agent-socket", "/run/whereabouts/agent.sock", "--metrics-port", "0");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(
+            new RunOptions("node-3", null, "/k", 0, "127.0.0.1", null, null, "/etc/cni/net.d", "/var/run/secrets/kubernetes.io/serviceaccount",
+                LogLevelSetting.Error, "/run/whereabouts/agent.sock"),
+            harness.Run);
+    }
+
+    [Fact]
+    public async Task InstallCni_AgentSocket_Bound()
+    {
+        var harness = new VerbHarness().With("NODENAME", "worker-1");
+
+        await harness.InvokeAsync("install-cni", "--agent-socket=/run/whereabouts/agent.sock");
+
+        Assert.Equal("/run/whereabouts/agent.sock", harness.InstallCni!.AgentSocket);
+    }
+
     [Fact]
     public async Task Run_NoNodeFlag_TakesNodenameAndNamespaceFromEnvironment()
     {
@@ -79,6 +105,7 @@ public sealed class CommandLineTests
     [Theory]
     [InlineData("--metrics-bind-address=node-1", "--metrics-bind-address: 'node-1' is not an IP address")]
     [InlineData("--metrics-port=65536", "--metrics-port: '65536' is not a port (1-65535, or 0 for none)")]
+    [InlineData("--metrics-port=70000", "--metrics-port: '70000' is not a port (1-65535, or 0 for none)")]
     [InlineData("--metrics-port=http", "--metrics-port: 'http' is not a port")]
     [InlineData("--metrics-port=-1", "--metrics-port: '-1' is not a port")]
     [InlineData("--reconcile-schedule=every day", "--reconcile-schedule: 'every day' is not a 5-field cron expression")]
@@ -87,6 +114,7 @@ public sealed class CommandLineTests
     [InlineData("--namespace=$(WHEREABOUTS_NAMESPACE)", "is not a namespace name")]
     [InlineData("--log-level=trace", "--log-level: 'trace' is not one of debug, verbose, error, panic")]
     [InlineData("--host-cni-conf-dir=etc/cni/net.d", "--host-cni-conf-dir: 'etc/cni/net.d' is not an absolute path")]
+    [InlineData("--agent-socket=agent.sock", "--agent-socket: 'agent.sock' is not an absolute path")]
     public async Task Run_BadValue_ExitsTwoWithOneLine(string flag, string message)
     {
         var harness = new VerbHarness();

@@ -53,6 +53,16 @@ public sealed class InstallCniTests : IDisposable
     }
 
     [Fact]
+    public async Task InstallCni_AgentSocket_AdvertisedInTheFlatFileBesideTheKubeconfig()
+    {
+        await _node.RunAsync(_node.Args("--agent-socket=/run/whereabouts/agent.sock"));
+
+        Assert.Equal(
+            """{"datastore":"kubernetes","configuration_path":"/etc/cni/net.d/whereabouts.d","kubernetes":{"kubeconfig":"/etc/cni/net.d/whereabouts.d/whereabouts.kubeconfig"},"agent_socket":"/run/whereabouts/agent.sock"}""" + "\n",
+            File.ReadAllText(_node.FlatFile));
+    }
+
+    [Fact]
     public async Task InstallCni_FreshNode_WritesUpstreamKubeconfigLayout()
     {
         await _node.RunAsync(_node.Args());

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using Whereabouts.Plugin.Tests.Support;
+using Whereabouts.Testing.Agent;
 using Whereabouts.Testing.KubeApi;
 
 namespace Whereabouts.Plugin.Tests.Kubernetes;
@@ -10,7 +11,9 @@ namespace Whereabouts.Plugin.Tests.Kubernetes;
 /// <summary>
 /// The Kubernetes API test server on loopback over HTTPS, a kubeconfig for it in a fresh temporary directory, the
 /// published plugin run against it as a node would run it (NODENAME set), and the stored objects read back as the
-/// tests' oracle. Disposing stops the server and removes the directory.
+/// tests' oracle. In <see cref="ClusterMode.Agent"/> a node agent runs against the server too, and every configuration
+/// the cluster writes names its socket (<c>agent_socket</c>), keeping the kubeconfig for the plugin's fallback.
+/// Disposing stops the agent and the server and removes the directory.
 /// </summary>
 internal sealed class KubeCluster : IAsyncDisposable
 {
@@ -19,12 +22,22 @@ internal sealed class KubeCluster : IAsyncDisposable
 
     private readonly TempDir _dir;
 
-    private KubeCluster(KubeApiServer server, TempDir dir)
+    private KubeCluster(KubeApiServer server, TempDir dir, ClusterMode mode)
     {
         Server = server;
         _dir = dir;
+        Mode = mode;
         KubeconfigPath = server.WriteKubeconfig(dir.Sub("whereabouts.kubeconfig"), Namespace);
+        AgentSocket = dir.Sub("agent.sock");
     }
+
+    public ClusterMode Mode { get; }
+
+    /// <summary>The running agent in <see cref="ClusterMode.Agent"/>, else null.</summary>
+    public NodeAgentProcess? Agent { get; private set; }
+
+    /// <summary>Where the agent listens (in agent mode the configurations name it even while no agent runs).</summary>
+    public string AgentSocket { get; }
 
     public KubeApiServer Server { get; }
 
@@ -34,19 +47,54 @@ internal sealed class KubeCluster : IAsyncDisposable
 
     public KubeApiCounters Counters => Server.Counters;
 
-    public static async Task<KubeCluster> StartAsync(KubeApiServerOptions? options = null)
+    public static async Task<KubeCluster> StartAsync(ClusterMode mode, KubeApiServerOptions? options = null)
     {
         var dir = new TempDir();
+        KubeApiServer? server = null;
         try
         {
-            var server = await KubeApiServer.StartAsync(options ?? new KubeApiServerOptions(), TestContext.Current.CancellationToken);
-            return new KubeCluster(server, dir);
+            server = await KubeApiServer.StartAsync(options ?? new KubeApiServerOptions(), TestContext.Current.CancellationToken);
+            var cluster = new KubeCluster(server, dir, mode);
+            if (mode == ClusterMode.Agent)
+            {
+                await cluster.StartAgentAsync();
+            }
+
+            return cluster;
         }
         catch
         {
+            if (server is not null)
+            {
+                await server.DisposeAsync();
+            }
+
             dir.Dispose();
             throw;
         }
+    }
+
+    /// <summary>(Re)starts the agent on <see cref="AgentSocket"/>, with <paramref name="kubeconfig"/> (default: the cluster's).</summary>
+    public async Task<NodeAgentProcess> StartAgentAsync(string? kubeconfig = null, string node = "node-a")
+    {
+        if (Agent is not null)
+        {
+            await Agent.DisposeAsync();
+        }
+
+        Agent = null;
+        Agent = await AgentProcess.StartAsync(AgentSocket, kubeconfig ?? KubeconfigPath, node);
+
+        // The node controller beside the agent lists and watches this node's pods once at start; the tests count only
+        // what the plugin's calls cost, so the counters start after that.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!Counters.Snapshot().Any(static c => c.Resource == "pods" && c.Verb == "watch") && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), TestContext.Current.CancellationToken);
+        }
+
+        Counters.Reset();
+        return Agent;
     }
 
     /// <summary>Another kubeconfig for this server, e.g. with another user's (or a wrong) token.</summary>
@@ -59,6 +107,9 @@ internal sealed class KubeCluster : IAsyncDisposable
     /// <summary>macvlan over <paramref name="master"/> delegating to whereabouts on the Kubernetes datastore.</summary>
     public string Macvlan(string master, string version = "1.0.0", Action<JsonObject>? edit = null) =>
         NetConf.Macvlan(master, string.Empty, version, edit: ipam => OnKubernetes(ipam, KubeconfigPath, edit));
+
+    /// <summary>The agent's log so far, to append to assertion messages.</summary>
+    public string AgentLog => Agent?.Output ?? string.Empty;
 
     /// <summary>An edit that replaces the example range (and its gateway and bounds) with <paramref name="range"/>.</summary>
     public static Action<JsonObject> WithRange(string range, string? start = null, string? end = null) => ipam =>
@@ -187,6 +238,11 @@ internal sealed class KubeCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Agent is not null)
+        {
+            await Agent.DisposeAsync();
+        }
+
         await Server.DisposeAsync();
         _dir.Dispose();
     }
@@ -209,11 +265,16 @@ internal sealed class KubeCluster : IAsyncDisposable
         return new IPAddress(bytes).ToString();
     }
 
-    private static void OnKubernetes(JsonObject ipam, string kubeconfig, Action<JsonObject>? edit)
+    private void OnKubernetes(JsonObject ipam, string kubeconfig, Action<JsonObject>? edit)
     {
         ipam.Remove("datastore");
         ipam.Remove("data_dir");
         ipam["kubernetes"] = new JsonObject { ["kubeconfig"] = kubeconfig };
+        if (Mode == ClusterMode.Agent)
+        {
+            ipam["agent_socket"] = AgentSocket;
+        }
+
         edit?.Invoke(ipam);
     }
 }

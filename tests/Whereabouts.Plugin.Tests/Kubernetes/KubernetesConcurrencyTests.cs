@@ -8,7 +8,7 @@ namespace Whereabouts.Plugin.Tests.Kubernetes;
 /// latency, injected conflicts and lost responses: compare-and-swap on the pool and the cluster-wide reservations keep
 /// every address unique and every allocation paired with its reservation.
 /// </summary>
-public sealed class KubernetesConcurrencyTests
+public abstract class KubernetesConcurrencyTests(ClusterMode mode)
 {
     private const int Pods = 100;
     private const int Nodes = 10;
@@ -17,7 +17,7 @@ public sealed class KubernetesConcurrencyTests
     [Fact]
     public async Task HundredProcessesOnTenNodes_WithConflictsAndLostResponses_AllSucceedWithDistinctAddresses()
     {
-        await using var cluster = await KubeCluster.StartAsync();
+        await using var cluster = await KubeCluster.StartAsync(mode);
         cluster.Faults.SetWriteLatency(TimeSpan.FromMilliseconds(5));
         using var conflicts = cluster.Faults.FailFraction(0.1, 409, "patch", "ippools");
         var lostPatches = cluster.Faults.DropFraction(0.1, "patch", "ippools", FaultPoint.AfterProcessing);
@@ -56,3 +56,9 @@ public sealed class KubernetesConcurrencyTests
         cluster.ReportCounters($"after {Pods} DELs");
     }
 }
+
+/// <summary><see cref="KubernetesConcurrencyTests"/>, the plugin serving each call itself.</summary>
+public sealed class KubernetesConcurrencyDirectTests() : KubernetesConcurrencyTests(ClusterMode.Direct);
+
+/// <summary><see cref="KubernetesConcurrencyTests"/>, the plugin asking a node agent.</summary>
+public sealed class KubernetesConcurrencyAgentTests() : KubernetesConcurrencyTests(ClusterMode.Agent);

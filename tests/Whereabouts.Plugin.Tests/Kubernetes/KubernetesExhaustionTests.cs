@@ -7,7 +7,7 @@ namespace Whereabouts.Plugin.Tests.Kubernetes;
 /// whereabouts failed): exactly as many succeed as there are addresses, the rest are told the range is full, and no
 /// pool entry or reservation is left behind by the losers.
 /// </summary>
-public sealed class KubernetesExhaustionTests
+public abstract class KubernetesExhaustionTests(ClusterMode mode)
 {
     private const int Addresses = 20;
     private const int Extra = 6;
@@ -15,7 +15,7 @@ public sealed class KubernetesExhaustionTests
     [Fact]
     public async Task MorePodsThanAddresses_ExactlyAsManySucceed_OthersFail999NamingTheRange_NothingLeaks()
     {
-        await using var cluster = await KubeCluster.StartAsync();
+        await using var cluster = await KubeCluster.StartAsync(mode);
         cluster.Faults.SetWriteLatency(TimeSpan.FromMilliseconds(5));
         var config = cluster.Direct(edit: KubeCluster.WithRange("10.50.0.0/24", "10.50.0.10", "10.50.0.29"));
 
@@ -54,3 +54,9 @@ public sealed class KubernetesExhaustionTests
         cluster.AssertConsistent();
     }
 }
+
+/// <summary><see cref="KubernetesExhaustionTests"/>, the plugin serving each call itself.</summary>
+public sealed class KubernetesExhaustionDirectTests() : KubernetesExhaustionTests(ClusterMode.Direct);
+
+/// <summary><see cref="KubernetesExhaustionTests"/>, the plugin asking a node agent.</summary>
+public sealed class KubernetesExhaustionAgentTests() : KubernetesExhaustionTests(ClusterMode.Agent);

@@ -14,7 +14,7 @@ public sealed class KubernetesKillTests
     [Fact]
     public async Task AddAndDelKilledAtAnyPoint_RetriedDelsAndOneReconcilePass_LeaveNothing()
     {
-        await using var cluster = await KubeCluster.StartAsync();
+        await using var cluster = await KubeCluster.StartAsync(ClusterMode.Direct);
 
         // Writes take long enough that a kill often lands between two requests of one call.
         cluster.Faults.SetWriteLatency(TimeSpan.FromMilliseconds(8), TimeSpan.FromMilliseconds(4));

@@ -7,14 +7,14 @@ namespace Whereabouts.Plugin.Tests.Kubernetes;
 /// The standard macvlan plugin delegating to the published whereabouts binary, which keeps its pools in the API test
 /// server, in network namespaces this test creates over a veth master.
 /// </summary>
-public sealed class KubernetesMacvlanTests
+public abstract class KubernetesMacvlanTests(ClusterMode mode)
 {
     [Fact]
     public async Task MacvlanPods_GetAddressesFromApiServerPools_CanPing_AndDelReleases()
     {
         Root.Require();
         Root.RequireReferencePlugins();
-        await using var cluster = await KubeCluster.StartAsync();
+        await using var cluster = await KubeCluster.StartAsync(mode);
         await using var netns = await Netns.CreateAsync(3);
         var config = cluster.Macvlan(netns.Master);
         var macvlan = Path.Combine(Repo.ReferencePlugins, "macvlan");
@@ -53,3 +53,9 @@ public sealed class KubernetesMacvlanTests
         Assert.NotEqual(0, link.ExitCode);
     }
 }
+
+/// <summary><see cref="KubernetesMacvlanTests"/>, the plugin serving each call itself.</summary>
+public sealed class KubernetesMacvlanDirectTests() : KubernetesMacvlanTests(ClusterMode.Direct);
+
+/// <summary><see cref="KubernetesMacvlanTests"/>, the plugin asking a node agent.</summary>
+public sealed class KubernetesMacvlanAgentTests() : KubernetesMacvlanTests(ClusterMode.Agent);

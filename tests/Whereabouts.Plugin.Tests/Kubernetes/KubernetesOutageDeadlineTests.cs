@@ -10,14 +10,14 @@ namespace Whereabouts.Plugin.Tests.Kubernetes;
 /// deadline, not before; what other pods hold is untouched; reservations made before the outage are withdrawn; the
 /// runtime's DEL for each failed ADD succeeds; and the next ADD works.
 /// </summary>
-public sealed class KubernetesOutageDeadlineTests
+public abstract class KubernetesOutageDeadlineTests(ClusterMode mode)
 {
     private static readonly TimeSpan AddDeadline = TimeSpan.FromSeconds(90);
 
     [Fact]
     public async Task ServerDownPastTheAddDeadline_AddsFailWithTryAgainLater_NothingCorrupted_DelSucceeds()
     {
-        await using var cluster = await KubeCluster.StartAsync();
+        await using var cluster = await KubeCluster.StartAsync(mode);
         var config = cluster.Direct(edit: KubeCluster.WithRange("10.70.0.0/24"));
         var timeout = AddDeadline + TimeSpan.FromSeconds(60);
         for (var i = 0; i < 5; i++)
@@ -72,3 +72,9 @@ public sealed class KubernetesOutageDeadlineTests
         return (result, started.Elapsed);
     }
 }
+
+/// <summary><see cref="KubernetesOutageDeadlineTests"/>, the plugin serving each call itself.</summary>
+public sealed class KubernetesOutageDeadlineDirectTests() : KubernetesOutageDeadlineTests(ClusterMode.Direct);
+
+/// <summary><see cref="KubernetesOutageDeadlineTests"/>, the plugin asking a node agent.</summary>
+public sealed class KubernetesOutageDeadlineAgentTests() : KubernetesOutageDeadlineTests(ClusterMode.Agent);

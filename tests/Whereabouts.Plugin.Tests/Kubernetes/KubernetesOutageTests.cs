@@ -8,7 +8,7 @@ namespace Whereabouts.Plugin.Tests.Kubernetes;
 /// The API server goes away for a few seconds while ADDs run: processes in flight and processes started during the
 /// outage retry through it and all succeed once it is back, with every address unique and paired with its reservation.
 /// </summary>
-public sealed class KubernetesOutageTests
+public abstract class KubernetesOutageTests(ClusterMode clusterMode)
 {
     public static TheoryData<OutageMode, int> Outages => new()
     {
@@ -24,7 +24,7 @@ public sealed class KubernetesOutageTests
     [MemberData(nameof(Outages))]
     public async Task OutageMidRun_InFlightAndNewProcessesRideItOut_AllSucceedConsistent(OutageMode mode, int seconds)
     {
-        await using var cluster = await KubeCluster.StartAsync();
+        await using var cluster = await KubeCluster.StartAsync(clusterMode);
         cluster.Faults.SetWriteLatency(TimeSpan.FromMilliseconds(5));
         var config = cluster.Direct(edit: KubeCluster.WithRange("10.60.0.0/24"));
         Task<ProcessResult> Add(int i, string node) => KubeCluster.PodAsync("ADD", $"c{i}", $"pod-{i}", config, node, TimeSpan.FromSeconds(60));
@@ -53,3 +53,9 @@ public sealed class KubernetesOutageTests
         cluster.ReportCounters($"{mode} outage of {seconds} s during 50 ADDs ({allocatedWhileDown} allocated before it ended)");
     }
 }
+
+/// <summary><see cref="KubernetesOutageTests"/>, the plugin serving each call itself.</summary>
+public sealed class KubernetesOutageDirectTests() : KubernetesOutageTests(ClusterMode.Direct);
+
+/// <summary><see cref="KubernetesOutageTests"/>, the plugin asking a node agent.</summary>
+public sealed class KubernetesOutageAgentTests() : KubernetesOutageTests(ClusterMode.Agent);

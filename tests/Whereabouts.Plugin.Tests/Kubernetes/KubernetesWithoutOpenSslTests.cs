@@ -15,7 +15,7 @@ public sealed partial class KubernetesWithoutOpenSslTests
     public async Task Add_NoLibssl_OneLineCniErrorNamingOpenSsl_NotACrash_NothingWritten()
     {
         Root.Require();
-        await using var cluster = await KubeCluster.StartAsync();
+        await using var cluster = await KubeCluster.StartAsync(ClusterMode.Direct);
         var hidden = await LibsslFilesAsync();
         Assert.NotEmpty(hidden);
         var call = new CniCall("ADD", "c1") { Args = CniCall.PodArgs("pod-1") };

@@ -11,7 +11,7 @@ internal sealed class Cluster : IAsyncDisposable
 {
     public const string Namespace = "kube-system";
 
-    private readonly List<KubernetesIpamStore> _stores = [];
+    private readonly List<IAsyncDisposable> _stores = [];
 
     private Cluster(KubeApiServer server, string directory)
     {
@@ -58,6 +58,26 @@ internal sealed class Cluster : IAsyncDisposable
         lock (_stores)
         {
             _stores.Add(store);
+        }
+
+        return store;
+    }
+
+    /// <summary>Starts a shared store (closed with the cluster) and waits until its caches are synced.</summary>
+    public async Task<SharedKubernetesIpamStore> StartSharedStoreAsync(string? nodeName = null, bool waitForSync = true)
+    {
+        var store = await SharedKubernetesIpamStore.StartAsync(
+            new KubernetesStoreOptions { KubeconfigPath = KubeconfigPath, NodeName = nodeName },
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
+            TestContext.Current.CancellationToken);
+        lock (_stores)
+        {
+            _stores.Add(store);
+        }
+
+        if (waitForSync)
+        {
+            await store.WaitForSyncAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
         }
 
         return store;

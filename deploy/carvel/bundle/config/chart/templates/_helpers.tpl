@@ -70,3 +70,8 @@ True when the metrics endpoint listens only on loopback, where nothing off the n
 true
 {{- end -}}
 {{- end }}
+
+{{/* The node agent's unix socket, as the host (and, mounted at the same path, the controller) sees it. */}}
+{{- define "whereabouts.agentSocket" -}}
+{{ printf "%s/agent.sock" (.Values.agent.socketDir | trimSuffix "/") }}
+{{- end }}

@@ -1,15 +1,16 @@
 using Whereabouts.Cni;
 using Whereabouts.Ipam.Errors;
 
-namespace Whereabouts.Plugin;
+namespace Whereabouts.Agent;
 
 /// <summary>
-/// The one place where failures become CNI error codes. Protocol errors (1, 4, 6, 7 for the network name) are raised
-/// by the dispatcher itself; this maps what the allocation service throws.
+/// The one place where failures of the allocation service become CNI error codes, used by the plugin in direct mode
+/// and by the agent, so that both modes answer with the same codes. Protocol errors (1, 4, 6, 7 for the network name)
+/// are raised by the dispatcher itself.
 /// </summary>
-internal static class ErrorMap
+public static class CniErrorMap
 {
-    public static CniError? Translate(Exception exception) => exception switch
+    public static CniError Translate(Exception exception) => exception switch
     {
         CniException cni => cni.Error,
         InvalidIpamConfigException config => new CniError(
@@ -27,7 +28,7 @@ internal static class ErrorMap
     /// <summary>STATUS reports an unusable datastore as "plugin not available" (50) rather than "try again" (11).</summary>
     public static CniError ForStatus(Exception exception) => exception switch
     {
-        InvalidIpamConfigException config => Translate(config)!,
+        InvalidIpamConfigException config => Translate(config),
         _ => new CniError(CniErrorCodes.PluginNotAvailable, $"datastore not available: {exception.Message}"),
     };
 }

@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Logging;
+using Whereabouts.Controller.Cli;
+using Whereabouts.Controller.Kube;
+using Whereabouts.Ipam.Stores;
+using Whereabouts.Storage.Kubernetes;
+using Whereabouts.Storage.Kubernetes.Api;
+
+namespace Whereabouts.Controller.Agent;
+
+/// <summary>
+/// The datastore the node agent serves every request with: one connection kept warm for the agent's life (from
+/// <c>--kubeconfig</c>, else the pod's service account), shared by all requests in flight. The one place that decides
+/// which store the agent uses. It is the plain <see cref="KubernetesIpamStore"/>: with the watch-fed
+/// <see cref="SharedKubernetesIpamStore"/> (swap the marked line) the agent-mode end-to-end tests found two failures
+/// direct mode does not have (an injected 409 on a pool patch answered 999; reservations of a killed agent's attempts
+/// left after their pods' DELs), see docs/node-agent.md.
+/// </summary>
+internal sealed class AgentStore : IAsyncDisposable
+{
+    /// <summary>The plugin's per-request limit, so an answer never waits longer on one API request than direct mode would.</summary>
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly KubernetesConnection _connection;
+
+    private AgentStore(KubernetesConnection connection, IIpamStore store)
+    {
+        _connection = connection;
+        Store = store;
+    }
+
+    public IIpamStore Store { get; }
+
+    public static Task<AgentStore> OpenAsync(
+        RunOptions options, string poolNamespace, Func<string, string?> getEnvironmentVariable, ILogger logger, CancellationToken cancellationToken)
+    {
+        var connection = ClusterConnection.Open(options.Kubeconfig, options.ServiceAccountDir, getEnvironmentVariable, RequestTimeout, logger);
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            // The store (the shared one: SharedKubernetesIpamStore.StartAsync(connection, poolNamespace, options.Node, logger, null, cancellationToken)).
+            IIpamStore store = KubernetesIpamStore.Attach(new WhereaboutsClient(connection, logger), poolNamespace, options.Node);
+            return Task.FromResult(new AgentStore(connection, store));
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The store first (it stops its watches), then the connection it does not own.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await Store.DisposeAsync();
+        _connection.Dispose();
+    }
+}
