@@ -22,6 +22,7 @@ public sealed partial class IpamService
     {
         ArgumentNullException.ThrowIfNull(config);
         using var deadline = new OperationDeadline(_options.DelTimeout, _time, cancellationToken);
+        config = await _slices.ApplyAsync(config, forRelease: true, deadline.Token);
         var ranges = await ReleaseAllAsync(config, (_, a) => a.ContainerId == containerId && a.IfName == ifName, deadline);
 
         // A range where the attachment held nothing may be one where a killed attempt removed the entry but not yet its
@@ -47,13 +48,14 @@ public sealed partial class IpamService
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(validAttachments);
         using var deadline = new OperationDeadline(_options.DelTimeout, _time, cancellationToken);
+        config = await _slices.ApplyAsync(config, forRelease: true, deadline.Token);
 
         var stale = new HashSet<PoolAllocation>();
         var placements = new Dictionary<string, AllocationPlacement>(StringComparer.Ordinal);
         var kept = 0;
         foreach (var rangeConfig in config.Ranges)
         {
-            var key = PoolKey.For(rangeConfig.Subnet, config.PoolNetworkName);
+            var key = PoolKey.ForRange(rangeConfig, config.PoolNetworkName);
             var snapshot = await _retry.RunAsync(ct => _store.Pools.GetAsync(key, ct), key.Name, deadline);
             foreach (var allocation in snapshot?.Allocations.Values ?? [])
             {
@@ -225,7 +227,7 @@ public sealed partial class IpamService
     private async Task<RangeRelease> ReleaseInRangeAsync(
         IpamConfig config, RangeConfig rangeConfig, Func<UInt128, PoolAllocation, bool> matches, OperationDeadline deadline)
     {
-        var outcome = await RemoveEntriesAsync(PoolKey.For(rangeConfig.Subnet, config.PoolNetworkName), matches, deadline);
+        var outcome = await RemoveEntriesAsync(PoolKey.ForRange(rangeConfig, config.PoolNetworkName), matches, deadline);
         if (outcome.Failure is not null || !config.EnableOverlappingRanges)
         {
             return outcome;

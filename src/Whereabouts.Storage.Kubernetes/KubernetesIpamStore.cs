@@ -16,6 +16,7 @@ public sealed class KubernetesIpamStore : IIpamStore
 {
     private readonly KubernetesPoolStore _pools;
     private readonly KubernetesReservationStore _reservations;
+    private readonly KubernetesNodeSliceStore _nodeSlices;
     private readonly string? _nodeName;
     private readonly bool _ownsConnection;
 
@@ -27,6 +28,7 @@ public sealed class KubernetesIpamStore : IIpamStore
         _nodeName = string.IsNullOrEmpty(nodeName) ? null : nodeName;
         _pools = new KubernetesPoolStore(client, @namespace);
         _reservations = new KubernetesReservationStore(client, @namespace);
+        _nodeSlices = new KubernetesNodeSliceStore(client, @namespace, _nodeName);
     }
 
     /// <summary>The namespace holding the pools and reservations.</summary>
@@ -40,6 +42,8 @@ public sealed class KubernetesIpamStore : IIpamStore
     public IPoolStore Pools => _pools;
 
     public IReservationStore Reservations => _reservations;
+
+    public INodeSliceStore NodeSlices => _nodeSlices;
 
     /// <summary>Reads the kubeconfig and builds the client; sends no request.</summary>
     /// <exception cref="ArgumentException">No kubeconfig path.</exception>

@@ -145,6 +145,9 @@ public sealed partial class WhereaboutsClient
             WhereaboutsApi.OverlappingRangeIPReservations, @namespace, PageSize, paginate: true,
             WhereaboutsJsonContext.Default.OverlappingRangeIPReservationList, cancellationToken, labelSelector);
 
+    public Task<NodeSlicePool?> GetNodeSlicePoolAsync(string @namespace, string name, CancellationToken cancellationToken) =>
+        GetAsync(WhereaboutsApi.NodeSlicePools, @namespace, name, WhereaboutsJsonContext.Default.NodeSlicePool, cancellationToken);
+
     public Task<IReadOnlyList<NodeSlicePool>> ListNodeSlicePoolsAsync(string? @namespace, CancellationToken cancellationToken) =>
         ListAsync<NodeSlicePoolList, NodeSlicePool>(WhereaboutsApi.NodeSlicePools, @namespace, PageSize, paginate: true, WhereaboutsJsonContext.Default.NodeSlicePoolList, cancellationToken);
 
