@@ -16,10 +16,13 @@ internal static class ExpectedRbac
         "whereabouts.cni.cncf.io/overlappingrangeipreservations:delete",
         "whereabouts.cni.cncf.io/nodeslicepools:get",
         "whereabouts.cni.cncf.io/nodeslicepools:list",
+        "whereabouts.cni.cncf.io/nodeslicepools:create",
+        "whereabouts.cni.cncf.io/nodeslicepools:update",
         "core/pods:get",
         "core/pods:list",
         "core/pods:watch",
         "core/nodes:get",
+        "core/nodes:list",
         "core/events:create",
         "core/events:patch",
         "events.k8s.io/events:create",
@@ -29,7 +32,7 @@ internal static class ExpectedRbac
         "k8s.cni.cncf.io/network-attachment-definitions:watch",
     };
 
-    /// <summary>Only the Lease that elects the in-DaemonSet reconcile runner, in the whereabouts namespace.</summary>
+    /// <summary>Only the Leases that elect the in-DaemonSet reconcile runner and node-slice controller, in the whereabouts namespace.</summary>
     public static readonly IReadOnlySet<string> NamespacePermissions = new SortedSet<string>(StringComparer.Ordinal)
     {
         "coordination.k8s.io/leases:get",

@@ -90,6 +90,43 @@ internal sealed class ClusterApi(KubernetesConnection connection)
             : string.Empty;
     }
 
+    /// <summary>Every NetworkAttachmentDefinition in every namespace, with its <c>spec.config</c> ("" when it has none).</summary>
+    public async Task<IReadOnlyList<NetworkDefinition>> ListNetworkDefinitionsAsync(CancellationToken cancellationToken)
+    {
+        var request = new KubeRequest("list", NetworkPlural, NetworkGroup, null);
+        var result = await connection.SendAsync(
+            request,
+            (k, ct) => k.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<JsonElement>(
+                NetworkGroup, NetworkVersion, NetworkPlural, cancellationToken: ct),
+            cancellationToken);
+        var body = KubeResults.Require(result, request);
+        var definitions = new List<NetworkDefinition>();
+        if (body.ValueKind == JsonValueKind.Object && body.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in items.EnumerateArray())
+            {
+                if (NetworkDefinition.From(item) is { } definition)
+                {
+                    definitions.Add(definition);
+                }
+            }
+        }
+
+        return definitions;
+    }
+
+    /// <summary>The names of every Node.</summary>
+    public async Task<IReadOnlyList<string>> ListNodeNamesAsync(CancellationToken cancellationToken)
+    {
+        var request = new KubeRequest("list", "nodes", string.Empty, null);
+        var result = await connection.SendAsync(
+            request,
+            (k, ct) => k.CoreV1.ListNodeWithHttpMessagesAsync(cancellationToken: ct),
+            cancellationToken);
+        var nodes = KubeResults.Require(result, request);
+        return [.. (nodes.Items ?? []).Select(static n => n.Metadata?.Name).OfType<string>()];
+    }
+
     public async Task CreateEventAsync(Corev1Event recorded, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(recorded);

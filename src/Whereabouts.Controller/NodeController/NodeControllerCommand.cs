@@ -5,6 +5,7 @@ using Whereabouts.Controller.InstallCni;
 using Whereabouts.Controller.Kube;
 using Whereabouts.Controller.Leases;
 using Whereabouts.Controller.Metrics;
+using Whereabouts.Controller.NodeSlices;
 using Whereabouts.Controller.Reconcile;
 using Whereabouts.Storage.Kubernetes.Api;
 
@@ -65,6 +66,13 @@ internal static partial class NodeControllerCommand
             controller.RunAsync,
             new PoolUsageRefresher(client, poolNamespace, metrics, settings.PoolMetricsInterval, time, logger).RunAsync,
         };
+        var slices = new NodeSliceController(
+            new LeaseLock(connection, poolNamespace, NodeSliceController.LeaseName, options.Node, settings.LeaseDuration, time),
+            new NodeSlicePass(cluster, client, poolNamespace, new NodeSliceEvents(cluster, options.Node, time, logger), new NodeSliceMetrics(metrics.Registry), logger).RunAsync,
+            settings.NodeSliceInterval,
+            time,
+            logger);
+        parts.Add(slices.RunAsync);
         if (refresher is not null)
         {
             parts.Add(ct => refresher.RunAsync(settings.KubeconfigRefreshInterval, ct));
