@@ -36,6 +36,18 @@ public sealed partial class IpamService
     }
 
     /// <summary>
+    /// In node-slice mode, <paramref name="config"/> with this node's slice (<see cref="IpamOptions.NodeName"/>) on the
+    /// range it cuts, so that <see cref="PoolKey.ForRange"/> names the node's slice pool; unchanged otherwise, and also
+    /// when the node has no slice (nothing can be held in a slice that does not exist).
+    /// </summary>
+    public async Task<IpamConfig> WithNodeSliceAsync(IpamConfig config, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        using var deadline = new OperationDeadline(_options.DelTimeout, _time, cancellationToken);
+        return await _slices.ApplyAsync(config, forRelease: true, deadline.Token);
+    }
+
+    /// <summary>
     /// CNI GC: releases this network's allocations whose attachment is not in <paramref name="validAttachments"/> and
     /// whose pod runs on this host or no longer exists (<see cref="IIpamStore.LocateAsync"/>). An allocation of a pod
     /// alive on another host, or whose placement is unknown, is never released here.

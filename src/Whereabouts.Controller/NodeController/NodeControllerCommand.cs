@@ -56,7 +56,7 @@ internal static partial class NodeControllerCommand
             new PodEvents(cluster, options.Node, time, logger),
             metrics,
             poolNamespace,
-            settings.Release,
+            settings.Release with { NodeName = options.Node },
             time,
             logger);
         var controller = new NodeController(
@@ -68,7 +68,7 @@ internal static partial class NodeControllerCommand
         };
         var slices = new NodeSliceController(
             new LeaseLock(connection, poolNamespace, NodeSliceController.LeaseName, options.Node, settings.LeaseDuration, time),
-            new NodeSlicePass(cluster, client, poolNamespace, new NodeSliceEvents(cluster, options.Node, time, logger), new NodeSliceMetrics(metrics.Registry), logger).RunAsync,
+            new NodeSlicePass(cluster, client, poolNamespace, new NodeSliceEvents(cluster, options.Node, time, logger), metrics.NodeSlices, logger).RunAsync,
             settings.NodeSliceInterval,
             time,
             logger);

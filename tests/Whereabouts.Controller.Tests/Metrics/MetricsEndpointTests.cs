@@ -26,8 +26,15 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
 
         _node.Cluster.RemovePod("default/web-1");
 
+        // The pool is written before the release is counted and leaves the queue: wait for all three.
         await Eventually.TrueAsync(
-            async () => MetricsText.Value((await _node.GetAsync("metrics")).Body, "whereabouts_ipam_allocations_in_use" + Pool) == 1,
+            async () =>
+            {
+                var body = (await _node.GetAsync("metrics")).Body;
+                return MetricsText.Value(body, "whereabouts_ipam_allocations_in_use" + Pool) == 1
+                    && MetricsText.Value(body, "whereabouts_ip_gc_counts{trigger=\"pod-deleted\",object=\"reservation\"}") == 1
+                    && MetricsText.Value(body, "whereabouts_pod_release_queue_length") == 0;
+            },
             "the pool metrics did not follow");
         var (status, text) = await _node.GetAsync("metrics");
         Assert.Equal(HttpStatusCode.OK, status);

@@ -78,7 +78,7 @@ public sealed class NodeSliceControllerTests : IAsyncLifetime
         _cluster.Store.CreateNode("a");
         var connection = _cluster.Connect();
         var api = new ClusterApi(connection);
-        var pass = new NodeSlicePass(api, new WhereaboutsClient(connection), TestCluster.Namespace, new NodeSliceEvents(api, "a", TimeProvider.System, NullLogger.Instance), new NodeSliceMetrics(_metrics.Registry), NullLogger.Instance);
+        var pass = new NodeSlicePass(api, new WhereaboutsClient(connection), TestCluster.Namespace, new NodeSliceEvents(api, "a", TimeProvider.System, NullLogger.Instance), _metrics.NodeSlices, NullLogger.Instance);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
         var loop = Replica("a", pass.RunAsync).RunAsync(stop.Token);
 

@@ -23,7 +23,7 @@ public sealed class NodeSlicePassTests : IAsyncLifetime
         var connection = _cluster.Connect();
         var api = new ClusterApi(connection);
         _pass = new NodeSlicePass(
-            api, new WhereaboutsClient(connection), Ns, new NodeSliceEvents(api, "node-x", TimeProvider.System, NullLogger.Instance), new NodeSliceMetrics(_metrics.Registry), NullLogger.Instance);
+            api, new WhereaboutsClient(connection), Ns, new NodeSliceEvents(api, "node-x", TimeProvider.System, NullLogger.Instance), _metrics.NodeSlices, NullLogger.Instance);
     }
 
     public async ValueTask DisposeAsync()
