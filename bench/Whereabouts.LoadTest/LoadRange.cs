@@ -5,8 +5,13 @@ using System.Text.Json.Nodes;
 namespace Whereabouts.LoadTest;
 
 /// <summary>A range with exactly as many usable addresses as pods (Spiderpool's "IPs == pods" case), in the smallest subnet that holds them.</summary>
-internal sealed record LoadRange(string Subnet, string Start, string End, string PoolName)
+internal sealed record LoadRange(string Subnet, string Start, string End)
 {
+    /// <summary>In node-slice mode: the slice size, and the slices assigned to the nodes in order.</summary>
+    public int? SliceSize { get; init; }
+
+    public IReadOnlyList<string> Slices { get; init; } = [];
+
     private static readonly IPAddress Base = IPAddress.Parse("10.128.0.0");
 
     public static LoadRange For(int addresses)
@@ -15,8 +20,33 @@ internal sealed record LoadRange(string Subnet, string Start, string End, string
         var bits = (int)Math.Ceiling(Math.Log2(addresses + 2));
         var prefix = 32 - bits;
         var subnet = $"{Base}/{prefix}";
-        return new LoadRange(subnet, Offset(1), Offset(addresses), $"{Base}-{prefix}");
+        return new LoadRange(subnet, Offset(1), Offset(addresses));
     }
+
+    /// <summary>A /20 cut into slices of <paramref name="sliceSize"/> (the benchmark: /25 slices); the whole slice of each node is usable.</summary>
+    public static LoadRange Sliced(int sliceSize)
+    {
+        var count = 1 << (sliceSize - 20);
+        var step = 1 << (32 - sliceSize);
+        return new LoadRange($"{Base}/20", Offset(1), Offset((1 << 12) - 2))
+        {
+            SliceSize = sliceSize,
+            Slices = [.. Enumerable.Range(0, count).Select(i => $"{Offset(i * step)}/{sliceSize}")],
+        };
+    }
+
+    /// <summary>The NodeSlicePool the slice controller would write: node-i holds slice i.</summary>
+    public JsonObject NodeSlicePool(string @namespace, int nodes) => new()
+    {
+        ["apiVersion"] = "whereabouts.cni.cncf.io/v1alpha1",
+        ["kind"] = "NodeSlicePool",
+        ["metadata"] = new JsonObject { ["name"] = "loadtest", ["namespace"] = @namespace },
+        ["spec"] = new JsonObject { ["range"] = Subnet, ["sliceSize"] = $"/{SliceSize}" },
+        ["status"] = new JsonObject
+        {
+            ["allocations"] = new JsonArray([.. Slices.Select((s, i) => (JsonNode)new JsonObject { ["nodeName"] = i < nodes ? $"node-{i}" : string.Empty, ["sliceRange"] = s })]),
+        },
+    };
 
     /// <summary>
     /// The network configuration a runtime passes: macvlan delegating to whereabouts on the Kubernetes datastore, with
@@ -45,6 +75,14 @@ internal sealed record LoadRange(string Subnet, string Start, string End, string
             ["master"] = "eth0",
             ["ipam"] = ipam,
         }.ToJsonString();
+    }
+
+    /// <summary>The configuration in node-slice mode.</summary>
+    public string SlicedConfig(string kubeconfig, string? agentSocket = null)
+    {
+        var config = JsonNode.Parse(Config(kubeconfig, agentSocket))!;
+        config["ipam"]!["node_slice_size"] = $"/{SliceSize}";
+        return config.ToJsonString();
     }
 
     private static string Offset(int offset)

@@ -37,7 +37,12 @@ internal static class LoadTest
             await using var server = await KubeApiServer.StartAsync(new KubeApiServerOptions());
             server.Faults.SetWriteLatency(TimeSpan.FromMilliseconds(options.WriteLatencyMs));
             var kubeconfig = server.WriteKubeconfig(Path.Combine(directory.FullName, "whereabouts.kubeconfig"), Namespace);
-            var range = LoadRange.For(options.Pods);
+            var range = options.SliceSize is { } size ? LoadRange.Sliced(size) : LoadRange.For(options.Pods);
+            if (range.SliceSize is not null)
+            {
+                server.Store.Create("nodeslicepools", range.NodeSlicePool(Namespace, options.Nodes));
+            }
+
             var agents = new List<NodeAgentProcess>();
             try
             {
@@ -51,7 +56,7 @@ internal static class LoadTest
                         agents.Add(await NodeAgentProcess.StartAsync(controller!, node, kubeconfig, socket, Namespace, TimeSpan.FromSeconds(60), CancellationToken.None));
                     }
 
-                    configs[node] = range.Config(kubeconfig, socket);
+                    configs[node] = range.SliceSize is null ? range.Config(kubeconfig, socket) : range.SlicedConfig(kubeconfig, socket);
                 }
 
                 var runner = new RoundRunner(server, new PluginProcess(plugin, node => configs[node]), options.PerNode);
@@ -75,14 +80,14 @@ internal static class LoadTest
     private static async Task<int> RunRoundsAsync(RoundRunner runner, KubeApiServer server, LoadRange range, List<NodeAgentProcess> agents, LoadTestOptions options)
     {
         var create = await runner.RunAsync("create", Calls("ADD", 1, options));
-        create = create with { Check = PoolCheck.Run(server.Store, Namespace, range.PoolName, create.Calls) };
+        create = create with { Check = PoolCheck.Run(server.Store, Namespace, create.Calls) };
         await Console.Error.WriteLineAsync($"create: {create.Elapsed.TotalSeconds:0.0} s, {create.Failures.Count} failed");
         var agentRss = agents.Select(static a => a.ResidentKib ?? 0).DefaultIfEmpty(0).Max();
         var delete = await runner.RunAsync("delete", Calls("DEL", 1, options));
-        delete = delete with { Check = PoolCheck.Run(server.Store, Namespace, range.PoolName, []) };
+        delete = delete with { Check = PoolCheck.Run(server.Store, Namespace, []) };
         await Console.Error.WriteLineAsync($"delete: {delete.Elapsed.TotalSeconds:0.0} s, {delete.Failures.Count} failed");
         var recreate = await runner.RunAsync("re-create", Calls("ADD", 2, options));
-        recreate = recreate with { Check = PoolCheck.Run(server.Store, Namespace, range.PoolName, recreate.Calls) };
+        recreate = recreate with { Check = PoolCheck.Run(server.Store, Namespace, recreate.Calls) };
 
         RoundResult[] rounds = [create, delete, recreate];
         Console.WriteLine(ReportTable.Render(rounds));
@@ -117,7 +122,7 @@ internal static class LoadTest
             $"""
             whereabouts load test  {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss} UTC  {model ?? "unknown CPU"} x {Environment.ProcessorCount}
             plugin {plugin} ({new FileInfo(plugin).Length / 1024} KiB)
-            {(options.Agent ? "agent mode (one node agent per node)" : "direct mode")}: {options.Pods} pods on {options.Nodes} nodes, at most {options.PerNode} calls in flight per node; range {range.Subnet} usable {range.Start}-{range.End} ({options.Pods} addresses); {options.WriteLatencyMs} ms per API write
+            {(options.Agent ? "agent mode (one node agent per node)" : "direct mode")}: {options.Pods} pods on {options.Nodes} nodes, at most {options.PerNode} calls in flight per node; range {range.Subnet} {(range.SliceSize is { } slice ? $"in /{slice} node slices" : $"usable {range.Start}-{range.End} ({options.Pods} addresses)")}; {options.WriteLatencyMs} ms per API write
 
             """);
     }

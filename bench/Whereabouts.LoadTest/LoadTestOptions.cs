@@ -6,7 +6,7 @@ namespace Whereabouts.LoadTest;
 internal sealed record LoadTestOptions
 {
     public const string Usage =
-        "usage: Whereabouts.LoadTest [--pods N] [--nodes N] [--per-node N] [--write-latency-ms N] [--plugin PATH] [--mode direct|agent] [--controller PATH]";
+        "usage: Whereabouts.LoadTest [--pods N] [--nodes N] [--per-node N] [--write-latency-ms N] [--slice-size N] [--plugin PATH] [--mode direct|agent] [--controller PATH]";
 
     public int Pods { get; init; } = 1000;
 
@@ -17,6 +17,12 @@ internal sealed record LoadTestOptions
 
     /// <summary>Added to every write the API server answers, as etcd's commit latency.</summary>
     public int WriteLatencyMs { get; init; } = 5;
+
+    /// <summary>
+    /// <c>node_slice_size</c> as a prefix length: the range becomes a /20 cut into slices of this size, one assigned to
+    /// each node in a NodeSlicePool made up front (as the slice controller would); null runs without slices.
+    /// </summary>
+    public int? SliceSize { get; init; }
 
     /// <summary>The published plugin; null finds artifacts/bin/whereabouts above the program.</summary>
     public string? Plugin { get; init; }
@@ -55,7 +61,7 @@ internal sealed record LoadTestOptions
                 case "--mode":
                     error = $"--mode is direct or agent, not '{value}'";
                     return false;
-                case "--pods" or "--nodes" or "--per-node" or "--write-latency-ms":
+                case "--pods" or "--nodes" or "--per-node" or "--write-latency-ms" or "--slice-size":
                     break;
                 default:
                     error = $"unknown option {name}";
@@ -73,6 +79,7 @@ internal sealed record LoadTestOptions
                 "--pods" => options with { Pods = number },
                 "--nodes" => options with { Nodes = number },
                 "--per-node" => options with { PerNode = number },
+                "--slice-size" => options with { SliceSize = number },
                 _ => options with { WriteLatencyMs = number },
             };
         }

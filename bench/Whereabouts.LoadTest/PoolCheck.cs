@@ -15,12 +15,16 @@ internal sealed record PoolCheck(int Allocations, int Reservations, int Duplicat
 {
     public bool IsClean => Duplicates == 0 && Mismatches == 0 && Orphans == 0;
 
-    public static PoolCheck Run(KubeApiStore store, string @namespace, string poolName, IReadOnlyList<CallResult> adds)
+    /// <summary>Checks every pool of the namespace: the one pool of the range, or the nodes' slice pools.</summary>
+    public static PoolCheck Run(KubeApiStore store, string @namespace, IReadOnlyList<CallResult> adds)
     {
-        var pool = store.Get("ippools", @namespace, poolName);
-        var range = pool?["spec"]?["range"]?.GetValue<string>() ?? "0.0.0.0/32";
-        var entries = (pool?["spec"]?["allocations"]?.AsObject() ?? [])
-            .Select(p => (Address: AddressOf(range, p.Key), ContainerId: p.Value!["id"]!.GetValue<string>(), PodRef: p.Value["podref"]!.GetValue<string>()))
+        var entries = store.List("ippools", @namespace)
+            .SelectMany(static pool =>
+            {
+                var range = pool["spec"]?["range"]?.GetValue<string>() ?? "0.0.0.0/32";
+                return (pool["spec"]?["allocations"]?.AsObject() ?? [])
+                    .Select(p => (Address: AddressOf(range, p.Key), ContainerId: p.Value!["id"]!.GetValue<string>(), PodRef: p.Value["podref"]!.GetValue<string>()));
+            })
             .ToList();
         var reservations = store.List("overlappingrangeipreservations", @namespace)
             .Select(static r => (Name: r["metadata"]!["name"]!.GetValue<string>(), PodRef: r["spec"]!["podref"]!.GetValue<string>()))

@@ -17,7 +17,7 @@ public static class CniErrorMap
             CniErrorCodes.InvalidNetworkConfig,
             config.Message,
             config.Errors.Count <= 1 ? null : string.Join("; ", config.Errors)),
-        StoreUnavailableException or OperationCanceledException =>
+        StoreUnavailableException or NodeSliceUnavailableException or OperationCanceledException =>
             new CniError(CniErrorCodes.TryAgainLater, exception.Message),
         ReleaseFailedException release => new CniError(
             release.IsTransient ? CniErrorCodes.TryAgainLater : CniErrorCodes.Internal, release.Message),

@@ -44,4 +44,7 @@ internal static partial class IpamLog
 
     [LoggerMessage(EventId = 112, Level = LogLevel.Debug, Message = "garbage collection keeps {Count} stale allocations of network {Network}: their pods live on other nodes, or where they run is unknown")]
     public static partial void GarbageKept(ILogger logger, int count, string network);
+
+    [LoggerMessage(EventId = 113, Level = LogLevel.Warning, Message = "releasing without a node slice of NodeSlicePool {Pool}; the reconciler frees what a slice pool still holds: {Error}")]
+    public static partial void NoSliceOnRelease(ILogger logger, string pool, string error);
 }

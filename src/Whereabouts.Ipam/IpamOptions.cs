@@ -28,5 +28,8 @@ public sealed record IpamOptions
     /// </summary>
     public int SpreadAfterCollisions { get; init; }
 
+    /// <summary>This node's name: in node-slice mode, addresses come from the slice the NodeSlicePool assigns to it.</summary>
+    public string? NodeName { get; init; }
+
     public static IpamOptions Default { get; } = new();
 }

@@ -26,6 +26,7 @@ public sealed partial class IpamService
         try
         {
             using var deadline = new OperationDeadline(_options.DelTimeout, _time, cancellationToken);
+            config = await _slices.ApplyAsync(config, forRelease: true, deadline.Token);
             var ranges = await ReleaseAllAsync(config, (_, a) => a.ContainerId == containerId && a.IfName == ifName, deadline);
 
             // A range where the attachment held nothing may be one where a killed attempt removed the entry but not yet its
@@ -44,6 +45,18 @@ public sealed partial class IpamService
     }
 
     /// <summary>
+    /// In node-slice mode, <paramref name="config"/> with this node's slice (<see cref="IpamOptions.NodeName"/>) on the
+    /// range it cuts, so that <see cref="PoolKey.ForRange"/> names the node's slice pool; unchanged otherwise, and also
+    /// when the node has no slice (nothing can be held in a slice that does not exist).
+    /// </summary>
+    public async Task<IpamConfig> WithNodeSliceAsync(IpamConfig config, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        using var deadline = new OperationDeadline(_options.DelTimeout, _time, cancellationToken);
+        return await _slices.ApplyAsync(config, forRelease: true, deadline.Token);
+    }
+
+    /// <summary>
     /// CNI GC: releases this network's allocations whose attachment is not in <paramref name="validAttachments"/> and
     /// whose pod runs on this host or no longer exists (<see cref="IIpamStore.LocateAsync"/>). An allocation of a pod
     /// alive on another host, or whose placement is unknown, is never released here.
@@ -56,13 +69,14 @@ public sealed partial class IpamService
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(validAttachments);
         using var deadline = new OperationDeadline(_options.DelTimeout, _time, cancellationToken);
+        config = await _slices.ApplyAsync(config, forRelease: true, deadline.Token);
 
         var stale = new HashSet<PoolAllocation>();
         var placements = new Dictionary<string, AllocationPlacement>(StringComparer.Ordinal);
         var kept = 0;
         foreach (var rangeConfig in config.Ranges)
         {
-            var key = PoolKey.For(rangeConfig.Subnet, config.PoolNetworkName);
+            var key = PoolKey.ForRange(rangeConfig, config.PoolNetworkName);
             var snapshot = await _retry.RunAsync(ct => _store.Pools.GetAsync(key, ct), key.Name, deadline);
             foreach (var allocation in snapshot?.Allocations.Values ?? [])
             {
@@ -234,7 +248,7 @@ public sealed partial class IpamService
     private async Task<RangeRelease> ReleaseInRangeAsync(
         IpamConfig config, RangeConfig rangeConfig, Func<UInt128, PoolAllocation, bool> matches, OperationDeadline deadline)
     {
-        var outcome = await RemoveEntriesAsync(PoolKey.For(rangeConfig.Subnet, config.PoolNetworkName), matches, deadline);
+        var outcome = await RemoveEntriesAsync(PoolKey.ForRange(rangeConfig, config.PoolNetworkName), matches, deadline);
         if (outcome.Failure is not null || !config.EnableOverlappingRanges)
         {
             return outcome;

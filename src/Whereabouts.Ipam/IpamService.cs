@@ -26,6 +26,7 @@ public sealed partial class IpamService
     private readonly ILogger _logger;
     private readonly StoreRetry _retry;
     private readonly ReservationRemover _remover;
+    private readonly NodeSliceResolver _slices;
 
     public IpamService(IIpamStore store, ILogger logger, IpamOptions? options = null, TimeProvider? time = null)
     {
@@ -35,6 +36,7 @@ public sealed partial class IpamService
         _time = time ?? TimeProvider.System;
         _retry = new StoreRetry(_options, _time, _logger);
         _remover = new ReservationRemover(_store.Reservations, _retry, _options, _time, _logger);
+        _slices = new NodeSliceResolver(_store, _retry, _logger, _options.NodeName);
     }
 
     /// <summary>The retry loop this service uses, for callers' own reads of the same store.</summary>
@@ -53,6 +55,7 @@ public sealed partial class IpamService
         var done = new List<AllocatedAddress>(config.Ranges.Count);
         try
         {
+            config = await _slices.ApplyAsync(config, forRelease: false, deadline.Token);
             for (var i = 0; i < config.Ranges.Count; i++)
             {
                 var range = AllocationRange.Create(config.Ranges[i], gateways[i]);
@@ -90,9 +93,10 @@ public sealed partial class IpamService
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(expected);
         using var deadline = new OperationDeadline(_options.DelTimeout, _time, cancellationToken);
+        config = await _slices.ApplyAsync(config, forRelease: false, deadline.Token);
         foreach (var rangeConfig in config.Ranges)
         {
-            var key = PoolKey.For(rangeConfig.Subnet, config.PoolNetworkName);
+            var key = PoolKey.ForRange(rangeConfig, config.PoolNetworkName);
             var snapshot = await _retry.RunAsync(ct => _store.Pools.GetAsync(key, ct), key.Name, deadline);
             var held = snapshot?.Allocations
                 .Where(a => owner.IsAttachment(a.Value))
@@ -150,7 +154,7 @@ public sealed partial class IpamService
     private async Task<Ip> AllocateInRangeAsync(
         IpamConfig config, AllocationRange range, AllocationOwner owner, Ip? requested, OperationDeadline deadline)
     {
-        var key = PoolKey.For(range.Subnet, config.PoolNetworkName);
+        var key = PoolKey.ForRange(range.Config, config.PoolNetworkName);
         var token = deadline.Token;
         var backoff = new Backoff(_options, _time);
         var rivals = new ContentionRecord();

@@ -16,6 +16,7 @@ public sealed class KubernetesIpamStore : IIpamStore
     private readonly StoreContext _context;
     private readonly KubernetesPoolStore _pools;
     private readonly KubernetesReservationStore _reservations;
+    private readonly KubernetesNodeSliceStore _nodeSlices;
     private readonly bool _ownsConnection;
 
     private KubernetesIpamStore(StoreContext context, bool ownsConnection = true)
@@ -24,6 +25,7 @@ public sealed class KubernetesIpamStore : IIpamStore
         _ownsConnection = ownsConnection;
         _pools = new KubernetesPoolStore(context.Client, context.Namespace);
         _reservations = new KubernetesReservationStore(context.Client, context.Namespace);
+        _nodeSlices = new KubernetesNodeSliceStore(context.Client, context.Namespace, context.NodeName);
     }
 
     /// <summary>The namespace holding the pools and reservations.</summary>
@@ -37,6 +39,8 @@ public sealed class KubernetesIpamStore : IIpamStore
     public IPoolStore Pools => _pools;
 
     public IReservationStore Reservations => _reservations;
+
+    public INodeSliceStore NodeSlices => _nodeSlices;
 
     /// <summary>Reads the kubeconfig and builds the client; sends no request.</summary>
     /// <exception cref="ArgumentException">No kubeconfig path.</exception>

@@ -17,15 +17,20 @@ internal static class ExpectedRbac
         "whereabouts.cni.cncf.io/overlappingrangeipreservations:list",   // reconcile (ListReservationsAsync)
         "whereabouts.cni.cncf.io/overlappingrangeipreservations:create", // plugin ADD (CreateReservationAsync)
         "whereabouts.cni.cncf.io/overlappingrangeipreservations:delete", // plugin DEL, node controller, reconcile (DeleteReservationAsync)
+        "whereabouts.cni.cncf.io/nodeslicepools:get",                   // plugin and agent in node-slice mode (GetNodeSlicePoolAsync)
+        "whereabouts.cni.cncf.io/nodeslicepools:list",                  // slice controller (ListNodeSlicePoolsAsync)
+        "whereabouts.cni.cncf.io/nodeslicepools:create",                // slice controller (CreateNodeSlicePoolAsync)
+        "whereabouts.cni.cncf.io/nodeslicepools:update",                // slice controller (TryReplaceNodeSlicePoolAsync)
         "core/pods:get",                                                 // plugin GC (GetPodPlacementAsync), controller (GetPodAsync)
         "core/pods:list",                                                // node controller, reconcile (ClusterApi.ListPodsAsync)
         "core/pods:watch",                                               // node controller (ClusterApi.WatchPodsAsync)
+        "core/nodes:list",                                               // slice controller (ClusterApi.ListNodeNamesAsync)
         "core/events:create",                                            // node controller's pod events (ClusterApi.CreateEventAsync)
         "k8s.cni.cncf.io/network-attachment-definitions:get",           // node controller (ClusterApi.GetNetworkConfigAsync)
         "k8s.cni.cncf.io/network-attachment-definitions:list",          // pool metrics windows (ClusterApi.ListNetworkConfigsAsync)
     };
 
-    /// <summary>Only the Lease that elects the in-DaemonSet reconcile runner, in the whereabouts namespace.</summary>
+    /// <summary>Only the Leases that elect the in-DaemonSet reconcile runner and node-slice controller, in the whereabouts namespace.</summary>
     public static readonly IReadOnlySet<string> NamespacePermissions = new SortedSet<string>(StringComparer.Ordinal)
     {
         "coordination.k8s.io/leases:get",

@@ -126,6 +126,18 @@ internal sealed class ClusterApi(KubernetesConnection connection)
         return items;
     }
 
+    /// <summary>The names of every Node.</summary>
+    public async Task<IReadOnlyList<string>> ListNodeNamesAsync(CancellationToken cancellationToken)
+    {
+        var request = new KubeRequest("list", "nodes", string.Empty, null);
+        var result = await connection.SendAsync(
+            request,
+            (k, ct) => k.CoreV1.ListNodeWithHttpMessagesAsync(cancellationToken: ct),
+            cancellationToken);
+        var nodes = KubeResults.Require(result, request);
+        return [.. (nodes.Items ?? []).Select(static n => n.Metadata?.Name).OfType<string>()];
+    }
+
     public async Task CreateEventAsync(Corev1Event recorded, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(recorded);

@@ -2,8 +2,11 @@ using System.Text.Json;
 
 namespace Whereabouts.Controller.Kube;
 
-/// <summary>One NetworkAttachmentDefinition as listed: where it is and its <c>spec.config</c> (empty when it has none).</summary>
-internal sealed record NetworkDefinition(string Namespace, string Name, string Config)
+/// <summary>
+/// One NetworkAttachmentDefinition as listed: where it is, its uid (for owner references) and its <c>spec.config</c>
+/// (empty when it has none).
+/// </summary>
+internal sealed record NetworkDefinition(string Namespace, string Name, string Uid, string Config)
 {
     /// <summary>Reads one item of a list; null when it has no name or namespace.</summary>
     public static NetworkDefinition? From(JsonElement item)
@@ -17,7 +20,7 @@ internal sealed record NetworkDefinition(string Namespace, string Name, string C
         }
 
         var config = item.TryGetProperty("spec", out var spec) && spec.ValueKind == JsonValueKind.Object ? Text(spec, "config") : null;
-        return new NetworkDefinition(@namespace, name, config ?? string.Empty);
+        return new NetworkDefinition(@namespace, name, Text(metadata, "uid") ?? string.Empty, config ?? string.Empty);
     }
 
     public override string ToString() => Namespace + "/" + Name;

@@ -68,7 +68,11 @@ internal sealed class ControllerMetrics : IDisposable
         }
 
         _ipam = new IpamMeterBridge(Registry);
+        NodeSlices = new NodeSlices.NodeSliceMetrics(Registry);
     }
+
+    /// <summary>The slice controller's gauges (set only by the replica holding its Lease).</summary>
+    public NodeSlices.NodeSliceMetrics NodeSlices { get; }
 
     /// <summary>The results <c>whereabouts_reconcile_counts</c> counts.</summary>
     public static IReadOnlyList<string> ReconcileResults { get; } = ["success", "partial", "failed"];

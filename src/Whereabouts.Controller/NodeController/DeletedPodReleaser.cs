@@ -17,7 +17,7 @@ namespace Whereabouts.Controller.NodeController;
 
 /// <summary>
 /// Releases the addresses of one deleted pod on each of its whereabouts networks: the pools are those the plugin used
-/// (<see cref="PoolKey.For"/> of each range and <c>network_name</c>), the allocations those whose podref is the pod, and
+/// (<see cref="PoolKey.ForRange"/> of each range, its node slice and <c>network_name</c>), the allocations those whose podref is the pod, and
 /// only after a GET shows that no live pod of that name exists now (a StatefulSet re-creates its pods under the same
 /// name, and the new pod's ADD re-uses the address). Then the reservations of the released addresses that the pod
 /// owns go, each delete conditional on the version read. Every write goes through the one release engine
@@ -83,11 +83,24 @@ internal sealed partial class DeletedPodReleaser
 
         var released = new List<Released>();
         var transient = false;
-        foreach (var (network, config) in configs)
+        foreach (var (network, unsliced) in configs)
         {
+            // The pods of this node hold their node-slice addresses in this node's slice pool.
+            IpamConfig config;
+            try
+            {
+                config = await _engine.WithNodeSliceAsync(unsliced, cancellationToken);
+            }
+            catch (IpamException ex)
+            {
+                problems.Add(ex.Message);
+                transient |= ex is StoreUnavailableException;
+                continue;
+            }
+
             foreach (var range in config.Ranges)
             {
-                var outcome = await ReleaseInPoolAsync(pod, network, config, PoolKey.For(range.Subnet, config.PoolNetworkName), released, problems, cancellationToken);
+                var outcome = await ReleaseInPoolAsync(pod, network, config, PoolKey.ForRange(range, config.PoolNetworkName), released, problems, cancellationToken);
                 if (outcome is { } failure)
                 {
                     problems.Add(failure.Message);

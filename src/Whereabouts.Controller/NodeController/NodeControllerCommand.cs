@@ -7,6 +7,7 @@ using Whereabouts.Controller.InstallCni;
 using Whereabouts.Controller.Kube;
 using Whereabouts.Controller.Leases;
 using Whereabouts.Controller.Metrics;
+using Whereabouts.Controller.NodeSlices;
 using Whereabouts.Controller.Reconcile;
 using Whereabouts.Storage.Kubernetes.Api;
 
@@ -69,7 +70,7 @@ internal static partial class NodeControllerCommand
             new PodEvents(cluster, options.Node, time, logger),
             metrics,
             poolNamespace,
-            settings.Release,
+            settings.Release with { NodeName = options.Node },
             time,
             logger);
         var controller = new NodeController(
@@ -93,6 +94,13 @@ internal static partial class NodeControllerCommand
         {
             parts.Add(agent.RunAsync);
         }
+
+        parts.Add(new NodeSliceController(
+            new LeaseLock(connection, poolNamespace, NodeSliceController.LeaseName, options.Node, settings.LeaseDuration, time),
+            new NodeSlicePass(cluster, client, poolNamespace, new NodeSliceEvents(cluster, options.Node, time, logger), metrics.NodeSlices, logger).RunAsync,
+            settings.NodeSliceInterval,
+            time,
+            logger).RunAsync);
 
         if (refresher is not null)
         {

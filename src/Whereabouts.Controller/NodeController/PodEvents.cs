@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Whereabouts.Controller.Kube;
@@ -26,25 +25,14 @@ internal sealed partial class PodEvents(ClusterApi cluster, string node, TimePro
     private async Task RecordAsync(TrackedPod pod, string type, string reason, string message, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var recorded = new Corev1Event
-        {
-            ApiVersion = "v1",
-            Kind = "Event",
-            Metadata = new V1ObjectMeta
-            {
-                // As the kubelet names its events: the object's name and a unique suffix.
-                Name = $"{pod.Name}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}",
-                NamespaceProperty = pod.Namespace,
-            },
-            InvolvedObject = new V1ObjectReference { ApiVersion = "v1", Kind = "Pod", NamespaceProperty = pod.Namespace, Name = pod.Name, Uid = pod.Uid },
-            Type = type,
-            Reason = reason,
-            Message = message,
-            Source = new V1EventSource { Component = Component, Host = node },
-            FirstTimestamp = now,
-            LastTimestamp = now,
-            Count = 1,
-        };
+        var recorded = EventObjects.Create(
+            new V1ObjectReference { ApiVersion = "v1", Kind = "Pod", NamespaceProperty = pod.Namespace, Name = pod.Name, Uid = pod.Uid },
+            type,
+            reason,
+            message,
+            Component,
+            node,
+            now);
         try
         {
             await cluster.CreateEventAsync(recorded, cancellationToken);

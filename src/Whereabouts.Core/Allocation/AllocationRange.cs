@@ -57,7 +57,17 @@ public sealed class AllocationRange
         var window = UsableWindow.Compute(subnet, config.RangeStart, config.RangeEnd);
         var inSubnetGateway = gateway is { } g && subnet.Contains(g) ? g : (Ip?)null;
 
-        var pieces = new List<IpInterval>(config.Excludes.Count + 1);
+        var pieces = new List<IpInterval>(config.Excludes.Count + 2);
+        if (config.Slice is { } slice)
+        {
+            if (slice.Range.Family != subnet.Family || !subnet.Contains(slice.Range.Network) || slice.Range.PrefixLength < subnet.PrefixLength)
+            {
+                throw new ArgumentException($"slice {slice.Range} is not part of range {subnet}", nameof(config));
+            }
+
+            window = SliceWindow(window, slice, pieces);
+        }
+
         foreach (var exclude in config.Excludes)
         {
             if (exclude.Family == subnet.Family)
@@ -72,6 +82,31 @@ public sealed class AllocationRange
         }
 
         return new AllocationRange(config, inSubnetGateway, window, Merge(pieces));
+    }
+
+    /// <summary>
+    /// The window narrowed to the slice's usable addresses. When nothing is left (a range_start past the slice, or a
+    /// hand-made slice too small to have usable addresses), the window is kept and blocked as a whole, so the range
+    /// reports itself full rather than widening again.
+    /// </summary>
+    private static IpInterval SliceWindow(IpInterval window, NodeSlice slice, List<IpInterval> pieces)
+    {
+        if (!UsableWindow.HasUsableAddresses(slice.Range))
+        {
+            pieces.Add(window);
+            return window;
+        }
+
+        var usable = UsableWindow.Full(slice.Range);
+        var first = usable.First > window.First ? usable.First : window.First;
+        var last = usable.Last < window.Last ? usable.Last : window.Last;
+        if (first <= last)
+        {
+            return new IpInterval(first, last);
+        }
+
+        pieces.Add(window);
+        return window;
     }
 
     /// <summary>True when <paramref name="ip"/> may be handed out by this range.</summary>
@@ -152,6 +187,11 @@ public sealed class AllocationRange
     {
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"{Subnet} (usable {First}-{Last}");
+        if (Config.Slice is { } slice)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $" in slice {slice.Range} of node {slice.NodeName}");
+        }
+
         if (Config.Excludes.Count > 0)
         {
             sb.Append(", excluding ").AppendJoin(", ", Config.Excludes.Select(FormatExclude));

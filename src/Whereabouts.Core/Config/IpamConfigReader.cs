@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text.Json;
+using Whereabouts.Core.Allocation;
 using Whereabouts.Core.Net;
 
 namespace Whereabouts.Core.Config;
@@ -205,7 +205,7 @@ public static class IpamConfigReader
             Addresses = addresses,
             PoolNetworkName = string.IsNullOrEmpty(s.NetworkName) ? null : s.NetworkName,
             EnableOverlappingRanges = inline.EnableOverlappingRanges ?? true,
-            NodeSlicePrefix = ReadNodeSlice(s.NodeSliceSize, issues),
+            NodeSlicePrefix = ReadNodeSlice(s.NodeSliceSize, ranges, issues),
             SleepForRaceSeconds = ReadSleep(s.SleepForRace, issues),
             LogFile = string.IsNullOrEmpty(s.LogFile) ? null : s.LogFile,
             LogLevel = ReadLogLevel(s.LogLevel, issues),
@@ -366,21 +366,35 @@ public static class IpamConfigReader
         }
     }
 
-    private static int? ReadNodeSlice(string? text, ConfigIssues issues)
+    /// <summary>
+    /// <c>node_slice_size</c>: the first range is cut into slices of this size, one per node (the NodeSlicePool holds
+    /// only the first range, as upstream's); other ranges are allocated from whole.
+    /// </summary>
+    private static int? ReadNodeSlice(string? text, List<RangeConfig> ranges, ConfigIssues issues)
     {
         if (string.IsNullOrEmpty(text))
         {
             return null;
         }
 
-        var digits = text.TrimStart('/');
-        if (!int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var prefix) || prefix > 128)
+        if (!SliceLayout.TryParseSize(text, out var prefix))
         {
             issues.Error("node_slice_size", $"'{text}' is not a prefix length such as /22");
             return null;
         }
 
-        issues.Warning("node_slice_size", "node slices are not needed here and are not used: addresses come from the whole range without a global lock; existing node-slice allocations stay protected by their overlapping-range reservations");
+        if (ranges.Count == 0)
+        {
+            issues.AllocationError("node_slice_size", "node slices need a range to cut: set 'range' or 'ipRanges'");
+            return null;
+        }
+
+        if (SliceLayout.Problem(ranges[0].Subnet, prefix) is { } problem)
+        {
+            issues.AllocationError("node_slice_size", $"cannot cut {ranges[0].Key} into node slices: {problem}");
+            return null;
+        }
+
         return prefix;
     }
 

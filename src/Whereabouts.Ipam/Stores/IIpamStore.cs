@@ -9,6 +9,9 @@ public interface IIpamStore : IAsyncDisposable
 
     IReservationStore Reservations { get; }
 
+    /// <summary>The NodeSlicePools of node-slice mode; null when the store has none (the file datastore).</summary>
+    INodeSliceStore? NodeSlices => null;
+
     /// <summary>Throws <see cref="Errors.StoreUnavailableException"/> (or access denied) when the store cannot serve an ADD.</summary>
     Task CheckReachableAsync(CancellationToken cancellationToken);
 

@@ -175,6 +175,39 @@ public sealed partial class WhereaboutsClient
             WhereaboutsApi.OverlappingRangeIPReservations, @namespace, PageSize, paginate: true,
             WhereaboutsJsonContext.Default.OverlappingRangeIPReservationList, cancellationToken, labelSelector)).Items;
 
+    public Task<NodeSlicePool?> GetNodeSlicePoolAsync(string @namespace, string name, CancellationToken cancellationToken) =>
+        GetAsync(WhereaboutsApi.NodeSlicePools, @namespace, name, WhereaboutsJsonContext.Default.NodeSlicePool, cancellationToken);
+
+    /// <summary>Creates a NodeSlicePool; null when one of that name already exists.</summary>
+    public Task<NodeSlicePool?> CreateNodeSlicePoolAsync(string @namespace, NodeSlicePool pool, CancellationToken cancellationToken) =>
+        CreateAsync(WhereaboutsApi.NodeSlicePools, @namespace, pool, WhereaboutsJsonContext.Default.NodeSlicePool, cancellationToken);
+
+    /// <summary>
+    /// Replaces a NodeSlicePool (spec and status: the CRD has no status subresource) at the resourceVersion it carries;
+    /// false when another writer changed or deleted it since.
+    /// </summary>
+    public async Task<bool> TryReplaceNodeSlicePoolAsync(string @namespace, NodeSlicePool pool, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        var name = pool.Metadata.Name;
+        var request = Request("update", WhereaboutsApi.NodeSlicePools, @namespace, name);
+        var json = JsonSerializer.SerializeToUtf8Bytes(pool, WhereaboutsJsonContext.Default.NodeSlicePool);
+        var result = await Connection.SendAsync(
+            request,
+            HttpMethod.Put,
+            ObjectPath(WhereaboutsApi.NodeSlicePools, @namespace, name),
+            WhereaboutsJsonContext.Default.NodeSlicePool,
+            () => new ByteArrayContent(json) { Headers = { ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") } },
+            cancellationToken);
+        if (result.IsConflict || result.IsNotFound)
+        {
+            return false;
+        }
+
+        Body(result, request);
+        return true;
+    }
+
     /// <summary>Watches reservations from <paramref name="resourceVersion"/> on, with bookmarks; the server ends it after <paramref name="timeout"/>.</summary>
     public Task<ObjectWatch<OverlappingRangeIPReservation>> WatchReservationsAsync(
         string @namespace, string resourceVersion, TimeSpan timeout, CancellationToken cancellationToken) =>

@@ -29,12 +29,13 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
 
         _node.Cluster.RemovePod("default/web-1");
 
-        // The queue empties only after the reservation is gone and the event written, which may be after the pool write.
+        // The pool is written before the release is counted and leaves the queue: wait for all three.
         await Eventually.TrueAsync(
             async () =>
             {
                 var body = (await _node.GetAsync("metrics")).Body;
                 return MetricsText.Value(body, "whereabouts_ipam_allocations_in_use" + Pool) == 1
+                    && MetricsText.Value(body, "whereabouts_ip_gc_counts{trigger=\"pod-deleted\",object=\"reservation\"}") == 1
                     && MetricsText.Value(body, "whereabouts_pod_release_queue_length") == 0;
             },
             "the pool metrics did not follow");

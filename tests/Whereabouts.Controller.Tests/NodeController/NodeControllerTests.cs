@@ -52,6 +52,28 @@ public sealed class NodeControllerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PodDeleted_NodeSliceNetwork_ReleasedFromThisNodesSlicePool()
+    {
+        Cluster.Store.CreateNode(NodeHarness.Node);
+        Cluster.Nad("default", "slicenet", """{"cniVersion":"0.3.1","name":"slicenet","type":"macvlan","ipam":{"type":"whereabouts","range":"10.6.0.0/24","node_slice_size":"/26"}}""");
+        Cluster.Store.Create("nodeslicepools", System.Text.Json.Nodes.JsonNode.Parse("""
+            {"apiVersion":"whereabouts.cni.cncf.io/v1alpha1","kind":"NodeSlicePool","metadata":{"name":"slicenet","namespace":"kube-system"},
+             "spec":{"range":"10.6.0.0/24","sliceSize":"/26"},
+             "status":{"allocations":[{"nodeName":"other","sliceRange":"10.6.0.0/26"},{"nodeName":"node-1","sliceRange":"10.6.0.64/26"}]}}
+            """)!.AsObject());
+        Cluster.Pool("node-1-10.6.0.64-26", "10.6.0.64/26", new Alloc("1", "c-sliced", "default/sliced"));
+        Cluster.Reservation("10.6.0.65", "default/sliced");
+        var uid = _node.Pod("default/sliced", "slicenet");
+        await _node.StartAsync();
+        await Eventually.TrueAsync(() => _node.State().Contains(uid, StringComparison.Ordinal), "the pod was never recorded");
+
+        Cluster.RemovePod("default/sliced");
+
+        await Eventually.TrueAsync(() => Cluster.Allocations("node-1-10.6.0.64-26").Count == 0 && !Cluster.HasReservation("10.6.0.65"), "not released", TimeSpan.FromSeconds(5));
+        Assert.Equal(0, await _node.StopAsync());
+    }
+
+    [Fact]
     public async Task PodDeleted_StatefulSetRecreatedUnderTheSameName_KeepsTheAddress()
     {
         var uid = _node.Pod("default/web-1", "net1", uid: "uid-old");

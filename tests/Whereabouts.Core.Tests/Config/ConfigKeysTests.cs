@@ -245,24 +245,61 @@ public sealed class ConfigKeysTests
     }
 
     [Theory]
-    [InlineData("/22", 22)]
-    [InlineData("22", 22)]
-    [InlineData("/120", 120)]
-    public void Read_NodeSliceSize_AcceptedWithAWarning(string text, int prefix)
+    [InlineData("/26", 26)]
+    [InlineData("26", 26)]
+    [InlineData("/24", 24)]
+    [InlineData("/30", 30)]
+    public void Read_NodeSliceSize_IsUsedWithoutWarning(string text, int prefix)
     {
         var result = Configs.ReadIpam(Range + $", \"node_slice_size\": \"{text}\"");
 
         Assert.Equal(prefix, result.Config!.NodeSlicePrefix);
-        Assert.Equal("node_slice_size", Assert.Single(result.Warnings).Key);
+        Assert.Empty(result.Warnings);
     }
 
     [Theory]
-    [InlineData("abc")]
-    [InlineData("/129")]
-    [InlineData("/-1")]
-    public void Read_NodeSliceSizeNotAPrefix_Fails(string text)
+    [InlineData("abc", "'abc' is not a prefix length such as /22")]
+    [InlineData("/129", "'/129' is not a prefix length")]
+    [InlineData("/-1", "'/-1' is not a prefix length")]
+    [InlineData("//26", "'//26' is not a prefix length")]
+    [InlineData("/ 26", "'/ 26' is not a prefix length")]
+    [InlineData("/22", "cannot cut range into node slices: slices of /22 are larger than the range 10.0.0.0/24")]
+    [InlineData("/31", "cannot cut range into node slices: slices of /31 have no usable address")]
+    [InlineData("/32", "cannot cut range into node slices: slices of /32 have no usable address")]
+    [InlineData("/64", "cannot cut range into node slices: /64 is not a prefix length of an IPv4 range")]
+    public void Read_NodeSliceSizeInvalid_FailsNamingTheKey(string text, string message)
     {
-        Assert.Equal("node_slice_size", Configs.SingleError(Configs.ReadIpam(Range + $", \"node_slice_size\": \"{text}\"")).Key);
+        var error = Configs.SingleError(Configs.ReadIpam(Range + $", \"node_slice_size\": \"{text}\""));
+
+        Assert.Equal("node_slice_size", error.Key);
+        Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_NodeSliceSizeGivingTooManySlices_Fails()
+    {
+        var error = Configs.SingleError(Configs.ReadIpam("\"range\": \"10.0.0.0/8\", \"node_slice_size\": \"/30\""));
+
+        Assert.Equal("node_slice_size", error.Key);
+        Assert.Contains("2^22 slices, more than the 8192 one NodeSlicePool can hold: use /21 or shorter", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_NodeSliceSizeOnIpv6_SlicesTheFirstRange()
+    {
+        var result = Configs.ReadIpam("\"ipRanges\": [{\"range\": \"fd00::/64\"}, {\"range\": \"10.0.0.0/16\"}], \"node_slice_size\": \"/72\"");
+
+        Assert.True(result.Config is not null, result.ErrorSummary);
+        Assert.Equal(72, result.Config.NodeSlicePrefix);
+    }
+
+    [Fact]
+    public void Read_NodeSliceSizeWhileReleasing_ABadSizeDoesNotStopTheRelease()
+    {
+        var result = Configs.ReadIpam(Range + ", \"node_slice_size\": \"/22\"", Configs.RangesOnly with { ForRelease = true });
+
+        Assert.Null(result.Config!.NodeSlicePrefix);
+        Assert.Equal("node_slice_size", Assert.Single(result.Warnings).Key);
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public sealed class DocumentedKeysTests
         ("addresses", Range + ", \"addresses\": [{ \"address\": \"10.10.0.1/24\", \"gateway\": \"10.10.0.254\" }]", "10.10.0.1/24 10.10.0.254", true),
         ("network_name", Range + ", \"network_name\": \"storage\"", "storage", true),
         ("enable_overlapping_ranges", Range + ", \"enable_overlapping_ranges\": false", "False", false),
-        ("node_slice_size", Range + ", \"node_slice_size\": \"/22\"", "22", true),
+        ("node_slice_size", Range + ", \"node_slice_size\": \"/26\"", "26", true),
         ("sleep_for_race", Range + ", \"sleep_for_race\": 3", "3", true),
         ("leader_lease_duration", Range + ", \"leader_lease_duration\": 1500", "Debug", true),
         ("leader_renew_deadline", Range + ", \"leader_renew_deadline\": 1000", "Debug", true),

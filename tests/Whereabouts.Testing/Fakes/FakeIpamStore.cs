@@ -37,6 +37,11 @@ public sealed class FakeIpamStore : IIpamStore
 
     IReservationStore IIpamStore.Reservations => Reservations;
 
+    /// <summary>The NodeSlicePools of node-slice mode; null (as for the file datastore) unless a test sets them.</summary>
+    public FakeNodeSliceStore? NodeSlices { get; set; }
+
+    INodeSliceStore? IIpamStore.NodeSlices => NodeSlices;
+
     /// <summary>How long every call waits on <see cref="Time"/> before it takes effect; a fake clock must be advanced past it.</summary>
     public TimeSpan Latency { get; set; }
 
