@@ -18,6 +18,7 @@ internal static partial class ApiCallSites
         ["NetworkPlural"] = "k8s.cni.cncf.io/network-attachment-definitions",
         ["\"pods\""] = "core/pods",
         ["\"events\""] = "core/events",
+        ["\"nodes\""] = "core/nodes",
     };
 
     /// <summary>Each permission as <c>group/resource:verb</c>, with the call sites that need it (<c>File.cs: Method</c>).</summary>

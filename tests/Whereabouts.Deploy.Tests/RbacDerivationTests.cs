@@ -29,13 +29,15 @@ public sealed class RbacDerivationTests
     }
 
     [Fact]
-    public void Derivation_FindsTheKnownCallSitesAndIgnoresUncalledClientMethods()
+    public void Derivation_FindsTheKnownCallSitesAndNothingThatIsNotCalled()
     {
-        Assert.Contains("WhereaboutsClient.cs: TryUpdatePoolAsync", Derived["whereabouts.cni.cncf.io/ippools:patch"]);
+        Assert.Contains("WhereaboutsClient.cs: PatchPoolAsync", Derived["whereabouts.cni.cncf.io/ippools:patch"]);
         Assert.Contains("ClusterApi.cs: WatchPodsAsync", Derived["core/pods:watch"]);
         Assert.Contains("LeaseLock.cs: ReplaceAsync", Derived["coordination.k8s.io/leases:update"]);
 
-        // WhereaboutsClient.ListNodeSlicePoolsAsync exists, but no code path calls it.
-        Assert.DoesNotContain(Derived.Keys, static p => p.Contains("nodeslicepools", StringComparison.Ordinal));
+        Assert.Contains("WhereaboutsClient.cs: TryReplaceNodeSlicePoolAsync", Derived["whereabouts.cni.cncf.io/nodeslicepools:update"]);
+
+        // The node controller's Events are created, never patched, and nothing writes events.k8s.io.
+        Assert.DoesNotContain(Derived.Keys, static p => p.StartsWith("events.k8s.io/", StringComparison.Ordinal) || p == "core/events:patch");
     }
 }
