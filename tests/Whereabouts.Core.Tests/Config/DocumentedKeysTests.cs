@@ -46,6 +46,7 @@ public sealed class DocumentedKeysTests
         ("configuration_path", Range + ", \"configuration_path\": \"/etc/cni/net.d/whereabouts.d\"", "/etc/cni/net.d/whereabouts.d", true),
         ("datastore", Range + ", \"datastore\": \"file\"", "File", true),
         ("data_dir", Range + ", \"data_dir\": \"/var/lib/wb\"", "/var/lib/wb", true),
+        ("agent_socket", Range + ", \"agent_socket\": \"/run/whereabouts/agent.sock\"", "/run/whereabouts/agent.sock", true),
         ("etcd_host", Range + ", \"etcd_host\": \"https://etcd:2379\"", "Debug", true),
         ("etcd_username", Range + ", \"etcd_username\": \"root\"", "Debug", true),
         ("etcd_password", Range + ", \"etcd_password\": \"secret\"", "Debug", true),
@@ -155,6 +156,7 @@ public sealed class DocumentedKeysTests
             "configuration_path" => c.ConfigurationPath,
             "datastore" => c.Datastore.ToString(),
             "data_dir" => c.DataDir,
+            "agent_socket" => c.AgentSocket,
 
             // Legacy keys change nothing; they are acknowledged with a debug note naming them.
             _ => result.Issues.Single(i => i.Key.EndsWith(key, StringComparison.Ordinal)).Severity.ToString(),
