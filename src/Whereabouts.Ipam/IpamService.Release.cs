@@ -29,9 +29,11 @@ public sealed partial class IpamService
             config = await _slices.ApplyAsync(config, forRelease: true, deadline.Token);
             var ranges = await ReleaseAllAsync(config, (_, a) => a.ContainerId == containerId && a.IfName == ifName, deadline);
 
-            // A range where the attachment held nothing may be one where a killed attempt removed the entry but not yet its
-            // reservation (or an ADD reserved but never wrote the pool). Normal DELs find an entry in every range and skip this.
-            if (config.EnableOverlappingRanges && ranges.Any(static r => r.Removed.Count == 0))
+            // Reservations this attachment owns without a pool entry: a killed DEL removed the entry but not yet its
+            // reservation, or a killed ADD attempt reserved an address and never wrote the pool, and the attempt that
+            // then succeeded (a retry, or the plugin's fallback when a node agent died) took another address. Nothing in
+            // the pools points at those, so they are looked up by the attachment's label: one LIST per DEL.
+            if (config.EnableOverlappingRanges)
             {
                 await ReleaseOrphanReservationsAsync(config, containerId, ifName, ranges, deadline);
             }
@@ -335,10 +337,13 @@ public sealed partial class IpamService
     {
         try
         {
+            // The pods this DEL released entries of: a reservation naming another pod has changed hands and stays.
+            var pods = ranges.SelectMany(static r => r.Removed).Select(static e => e.Allocation.PodRef).ToHashSet(StringComparer.Ordinal);
             var found = await _retry.RunAsync(ct => _store.Reservations.FindByContainerAsync(containerId, ct), "reservations of container " + containerId, deadline);
             foreach (var reservation in found)
             {
                 if (reservation.ContainerId != containerId || reservation.IfName != ifName
+                    || (pods.Count > 0 && !pods.Contains(reservation.PodRef))
                     || ranges.Any(r => UsesReservation(r.Last, reservation, config.PoolNetworkName)))
                 {
                     continue;

@@ -145,6 +145,10 @@ public sealed class SharedKubernetesIpamStore : IIpamStore
         {
             // The watches end by cancellation.
         }
+        catch (IpamException)
+        {
+            // A reconnect that failed as the watches were being stopped (the server went first): they are over anyway.
+        }
 
         if (_ownsConnection)
         {

@@ -43,14 +43,20 @@ public sealed class IpamServiceRetriedReleaseTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task ReleaseAsync_HeldInEveryRange_DoesNotLookForOrphans()
+    public async Task ReleaseAsync_AKilledAttemptReservedAnotherAddress_ThatReservationGoesToo()
     {
+        // The attempt that succeeded (a retry, or the fallback after a node agent died) took another address than the
+        // killed one had reserved; the pool points only at the address in use.
+        var owner = Pod(1);
+        _store.Reservations.Seed(ObjectNames.OverlappingReservation(Ip.Parse("10.0.0.6"), null), owner.PodRef, owner.IfName, owner.ContainerId);
         var service = Services.Over(_store);
-        await service.AllocateAsync(new AllocationRequest(Config, Pod(1)), CancellationToken.None);
+        await service.AllocateAsync(new AllocationRequest(Config, owner), CancellationToken.None);
+        Assert.Equal(3, _store.Reservations.All().Count);
 
-        Assert.Equal(2, await service.DelAsync(Config, Pod(1)));
+        Assert.Equal(2, await service.DelAsync(Config, owner));
 
-        Assert.Equal(0, _store.CallCount(FakeOperation.FindReservations));
+        Assert.Equal(1, _store.CallCount(FakeOperation.FindReservations));
+        Assert.Empty(_store.Pools.Entries());
         Assert.Empty(_store.Reservations.All());
     }
 
