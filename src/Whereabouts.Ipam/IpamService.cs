@@ -39,9 +39,6 @@ public sealed partial class IpamService
         _slices = new NodeSliceResolver(_store, _retry, _logger, _options.NodeName);
     }
 
-    /// <summary>The retry loop this service uses, for callers' own reads of the same store.</summary>
-    public StoreRetry Retry => _retry;
-
     /// <summary>Allocates one address per range. If a later range fails, the earlier ones are released before the error is thrown.</summary>
     public async Task<IReadOnlyList<AllocatedAddress>> AllocateAsync(AllocationRequest request, CancellationToken cancellationToken)
     {

@@ -139,6 +139,9 @@ internal sealed partial class DeletedPodReleaser
         return current is not null && PodFacts.From(current).HoldsAddresses ? current.Metadata?.Uid ?? "?" : null;
     }
 
+    private async Task<bool> NoLiveIncarnationAsync(TrackedPod pod, CancellationToken cancellationToken) =>
+        await LiveIncarnationAsync(pod, cancellationToken) is null;
+
     private async Task<Exception?> ReleaseInPoolAsync(
         TrackedPod pod, NetworkRef network, IpamConfig config, PoolKey key, List<Released> released, List<string> problems, CancellationToken cancellationToken)
     {
@@ -164,11 +167,12 @@ internal sealed partial class DeletedPodReleaser
             return null;
         }
 
-        // Asked again right before each reservation goes: a new incarnation that appeared while the pool was written may
-        // have taken it back.
+        // Asked again once the pool is written, before its reservations go: a new incarnation that appeared meanwhile may
+        // have taken them back. One GET per pool, not one per released entry.
         var overlapping = config.EnableOverlappingRanges ? new[] { config.PoolNetworkName } : [];
+        Task<bool>? mayGo = null;
         var outcome = await _engine.ReleaseEntriesAsync(
-            key, chosen, overlapping, async (_, ct) => await LiveIncarnationAsync(pod, ct) is null, cancellationToken);
+            key, chosen, overlapping, (_, ct) => mayGo ??= NoLiveIncarnationAsync(pod, ct), cancellationToken);
         _metrics.RecordLeaks(LeakReason.PodDeleted, chosen.Count, outcome.Released.Count);
         var reservations = outcome.ReservationsReleased.ToHashSet(StringComparer.Ordinal);
         foreach (var entry in outcome.Released)
