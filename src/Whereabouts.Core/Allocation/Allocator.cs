@@ -25,7 +25,15 @@ public static class Allocator
     /// are fewer), or null when none is free. Writers that collided on the lowest address spread out this way instead of
     /// all racing for the next one.
     /// </summary>
-    public static Ip? FindFree(AllocationRange range, ReadOnlySpan<UInt128> reserved, int skip)
+    public static Ip? FindFree(AllocationRange range, ReadOnlySpan<UInt128> reserved, int skip) => FindFree(range, reserved, skip, UInt128.Zero);
+
+    /// <summary>
+    /// As <see cref="FindFree(AllocationRange, ReadOnlySpan{UInt128}, int)"/>, with the range's usable addresses read as
+    /// a ring that begins at rank <paramref name="start"/> (taken modulo their number) and wraps around to the lowest:
+    /// writers that share a pool but start at different points fill different parts of it instead of all racing for
+    /// its lowest free address.
+    /// </summary>
+    public static Ip? FindFree(AllocationRange range, ReadOnlySpan<UInt128> reserved, int skip, UInt128 start)
     {
         ArgumentNullException.ThrowIfNull(range);
         ArgumentOutOfRangeException.ThrowIfNegative(skip);
@@ -35,14 +43,16 @@ public static class Allocator
             return null;
         }
 
+        start %= total;
+
         var candidates = (UInt128)(uint)reserved.Length + 1 + (uint)skip;
         var width = (int)(total < candidates ? total : candidates);
         var bits = new ulong[(width + 63) / 64];
         foreach (var value in reserved)
         {
-            if (range.RankOf(value) is { } rank && rank < (UInt128)(uint)width)
+            if (range.RankOf(value) is { } rank && RingPosition(rank, start, total) is var position && position < (UInt128)(uint)width)
             {
-                var r = (int)rank;
+                var r = (int)position;
                 bits[r >> 6] |= 1UL << (r & 63);
             }
         }
@@ -63,14 +73,24 @@ public static class Allocator
                 found = rank;
                 if (toSkip-- == 0)
                 {
-                    return new Ip(range.AddressOfRank((UInt128)(uint)rank), range.Family);
+                    return AtRingPosition(range, rank, start, total);
                 }
 
                 free &= free - 1;
             }
         }
 
-        return found < 0 ? null : new Ip(range.AddressOfRank((UInt128)(uint)found), range.Family);
+        return found < 0 ? null : AtRingPosition(range, found, start, total);
+    }
+
+    private static UInt128 RingPosition(UInt128 rank, UInt128 start, UInt128 total) =>
+        rank >= start ? rank - start : total - start + rank;
+
+    private static Ip AtRingPosition(AllocationRange range, int position, UInt128 start, UInt128 total)
+    {
+        var offset = (UInt128)(uint)position;
+        var rank = offset < total - start ? start + offset : offset - (total - start);
+        return new Ip(range.AddressOfRank(rank), range.Family);
     }
 
     /// <inheritdoc cref="FindLowestFree(AllocationRange, ReadOnlySpan{UInt128})"/>

@@ -15,7 +15,8 @@ public static class PoolPlanner
     /// <param name="owner">Who asks.</param>
     /// <param name="requested">A specific address asked for (CNI_ARGS <c>IP=</c> or the <c>ips</c> capability).</param>
     /// <param name="takenElsewhere">Addresses held by other pods in overlapping pools.</param>
-    /// <param name="skip">How many of the lowest free addresses to pass over (0: the lowest); see <see cref="Allocator.FindFree"/>.</param>
+    /// <param name="skip">How many of the lowest free addresses to pass over (0: the lowest); see <see cref="Allocator.FindFree(AllocationRange, ReadOnlySpan{UInt128}, int, UInt128)"/>.</param>
+    /// <param name="start">Where the search begins among the range's usable addresses (a rank; it wraps around). 0: the lowest.</param>
     public static AssignPlan Assign(
         AllocationRange range,
         Ip poolBase,
@@ -23,7 +24,8 @@ public static class PoolPlanner
         AllocationOwner owner,
         Ip? requested = null,
         IReadOnlyCollection<Ip>? takenElsewhere = null,
-        int skip = 0)
+        int skip = 0,
+        UInt128 start = default)
     {
         ArgumentNullException.ThrowIfNull(range);
         ArgumentNullException.ThrowIfNull(allocations);
@@ -71,7 +73,7 @@ public static class PoolPlanner
             }
         }
 
-        if (Allocator.FindFree(range, reserved.AsSpan(0, count), skip) is not { } chosen)
+        if (Allocator.FindFree(range, reserved.AsSpan(0, count), skip, start) is not { } chosen)
         {
             return new AssignPlan(AssignOutcome.Exhausted, null, PoolChange.None);
         }

@@ -4,7 +4,10 @@ using Whereabouts.Core.Net;
 
 namespace Whereabouts.Core.Tests.Allocation;
 
-/// <summary><see cref="Allocator.FindFree"/> passes over the lowest free addresses, for writers that keep colliding.</summary>
+/// <summary>
+/// <see cref="Allocator.FindFree(AllocationRange, ReadOnlySpan{UInt128}, int, UInt128)"/> passes over the lowest free
+/// addresses, for writers that keep colliding, and starts where it is told (node agents sharing one pool).
+/// </summary>
 public sealed class AllocatorSkipTests
 {
     private static readonly AllocationRange Range = AllocationRange.Create(
@@ -23,6 +26,25 @@ public sealed class AllocatorSkipTests
         UInt128[] reserved = [Ip.Parse("10.0.0.2").Value, Ip.Parse("10.0.0.7").Value, Ip.Parse("10.0.0.11").Value];
 
         Assert.Equal(Ip.Parse(expected), Allocator.FindFree(Range, reserved, skip));
+    }
+
+    /// <summary>Usable ranks: .2 .3 .6 .7 .8 .9 .10 .11 .12 .13 .14 (0 to 10); .2 .7 .11 reserved.</summary>
+    [Theory]
+    [InlineData(0, 0, "10.0.0.3")]
+    [InlineData(3, 0, "10.0.0.8")]
+    [InlineData(4, 0, "10.0.0.8")]
+    [InlineData(5, 0, "10.0.0.9")]
+    [InlineData(7, 0, "10.0.0.12")]
+    [InlineData(10, 0, "10.0.0.14")]
+    [InlineData(10, 1, "10.0.0.3")]
+    [InlineData(9, 2, "10.0.0.3")]
+    [InlineData(11, 0, "10.0.0.3")]
+    [InlineData(4, 50, "10.0.0.6")]
+    public void FindFree_FromAStart_FirstFreeAtOrAfterItWrappingAround(int start, int skip, string expected)
+    {
+        UInt128[] reserved = [Ip.Parse("10.0.0.2").Value, Ip.Parse("10.0.0.7").Value, Ip.Parse("10.0.0.11").Value];
+
+        Assert.Equal(Ip.Parse(expected), Allocator.FindFree(Range, reserved, skip, (UInt128)start));
     }
 
     [Fact]

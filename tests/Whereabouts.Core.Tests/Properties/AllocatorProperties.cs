@@ -58,6 +58,33 @@ public sealed class AllocatorProperties
             iter: 3000);
     }
 
+    /// <summary>From any start, the first free address in ring order: the lowest free one at or after the start, else the lowest free one.</summary>
+    [Fact]
+    public void FindFree_FromAnyStart_FirstFreeInRingOrder()
+    {
+        AllocationScenario.Small.Select(Gen.UInt, (scenario, start) => (scenario, start)).Sample(
+            t =>
+            {
+                var (scenario, start) = t;
+                var range = scenario.Range;
+                var (first, last) = scenario.Window();
+                var usable = Enumerable.Range(0, (int)(last - first + 1))
+                    .Select(i => new Ip(first + (uint)i, scenario.Subnet.Family))
+                    .Where(range.Allows)
+                    .ToList();
+                var reserved = scenario.Reserved.Select(static ip => ip.Value).ToArray();
+                Ip? expected = null;
+                if (usable.Count > 0)
+                {
+                    var from = (int)(start % (uint)usable.Count);
+                    expected = usable.Skip(from).Concat(usable.Take(from)).Cast<Ip?>().FirstOrDefault(ip => !scenario.Reserved.Contains(ip!.Value));
+                }
+
+                Assert.Equal(expected, Allocator.FindFree(range, reserved, 0, start));
+            },
+            iter: 2000);
+    }
+
     [Fact]
     public void FindLowestFree_SmallRanges_NothingOnlyWhenEveryAddressIsTaken()
     {
