@@ -27,6 +27,7 @@ public sealed partial class IpamService
     private readonly StoreRetry _retry;
     private readonly ReservationRemover _remover;
     private readonly NodeSliceResolver _slices;
+    private readonly AddressClaims _claims = new();
 
     public IpamService(IIpamStore store, ILogger logger, IpamOptions? options = null, TimeProvider? time = null)
     {
@@ -156,6 +157,7 @@ public sealed partial class IpamService
         var backoff = new Backoff(_options, _time);
         var rivals = new ContentionRecord();
         var hold = new ReservationHold(_store.Reservations, _remover, owner);
+        using var claim = new AddressClaim(_claims, key.Name);
         Exception? lastError = null;
         try
         {
@@ -166,11 +168,17 @@ public sealed partial class IpamService
                     var snapshot = await _store.Pools.GetOrCreateAsync(key, token);
                     LogUnreadableKeys(snapshot);
                     rivals.Observe(snapshot, owner);
-                    var plan = Plan(range, snapshot, owner, requested, rivals, hold.Address);
+                    // A requested address is not claimed: the reservation and the pool write settle who asked first.
+                    var avoid = requested is null ? claim.Avoid(rivals.TakenElsewhere) : rivals.TakenElsewhere;
+                    var plan = Plan(range, snapshot, owner, requested, rivals, avoid, hold.Address);
                     rivals.Chose(plan.Address);
                     var ip = plan.Address ?? default;
                     switch (plan.Outcome)
                     {
+                        case AssignOutcome.Exhausted when requested is null && claim.ClaimedByOthers > 0:
+                            // Only addresses other ADDs of this process are aiming at are left: wait for their outcome.
+                            await StoreRetry.PauseAsync(backoff, null, token);
+                            continue;
                         case AssignOutcome.Exhausted when await ForgetReleasedClaimsAsync(config, owner, rivals.TakenElsewhere, token):
                             continue;
                         case AssignOutcome.Exhausted:
@@ -179,6 +187,12 @@ public sealed partial class IpamService
                             throw new AddressUnavailableException($"requested address {ip} cannot be handed out by range {range.Describe()}");
                         case AssignOutcome.RequestedTaken:
                             throw new AddressUnavailableException($"requested address {ip} is held by pod {plan.Holder?.PodRef ?? "(another pool)"} (container {plan.Holder?.ContainerId ?? "unknown"}, interface {plan.Holder?.IfName ?? "unknown"})");
+                    }
+
+                    if (requested is null && plan.Outcome == AssignOutcome.Allocated && !claim.TryTake(ip))
+                    {
+                        // Another ADD of this process chose the same address in the meantime: choose again.
+                        continue;
                     }
 
                     if (config.EnableOverlappingRanges && !await ReserveAsync(config, hold, rivals, ip, requested is not null, key, token))
@@ -287,14 +301,16 @@ public sealed partial class IpamService
     /// <summary>
     /// The address this attempt aims at. A cluster-wide reservation this call already holds is kept while the pool
     /// still has its address free: moving would cost a create and a delete, and the reservation keeps other ADDs off
-    /// it anyway. Otherwise the lowest free address, or, after enough lost races, a random one among the lowest few.
+    /// it anyway. Otherwise the lowest free address not in <paramref name="avoid"/> (searched from the point
+    /// <see cref="IpamOptions.SpreadKey"/> gives, outside node slices), or, after enough lost races, a random one among
+    /// the next few.
     /// </summary>
     private AssignPlan Plan(
-        AllocationRange range, PoolSnapshot snapshot, AllocationOwner owner, Ip? requested, ContentionRecord rivals, Ip? held)
+        AllocationRange range, PoolSnapshot snapshot, AllocationOwner owner, Ip? requested, ContentionRecord rivals, IReadOnlyCollection<Ip> avoid, Ip? held)
     {
-        if (requested is null && held is { } kept && !HeldByOther(snapshot, kept, owner) && !rivals.TakenElsewhere.Contains(kept))
+        if (requested is null && held is { } kept && !HeldByOther(snapshot, kept, owner) && !avoid.Contains(kept))
         {
-            var keep = PoolPlanner.Assign(range, snapshot.Base, snapshot.Allocations, owner, kept, rivals.TakenElsewhere);
+            var keep = PoolPlanner.Assign(range, snapshot.Base, snapshot.Allocations, owner, kept, avoid);
             if (keep.Outcome is AssignOutcome.Allocated or AssignOutcome.Reused)
             {
                 return keep;
@@ -303,7 +319,8 @@ public sealed partial class IpamService
 
         var spread = _options.SpreadAfterCollisions > 0 && rivals.Collisions >= _options.SpreadAfterCollisions;
         var skip = spread ? Random.Shared.Next(SpreadWindow) : 0;
-        return PoolPlanner.Assign(range, snapshot.Base, snapshot.Allocations, owner, requested, rivals.TakenElsewhere, skip);
+        var start = range.Config.Slice is null ? SpreadStart.For(_options.SpreadKey, range.FreeCount) : UInt128.Zero;
+        return PoolPlanner.Assign(range, snapshot.Base, snapshot.Allocations, owner, requested, avoid, skip, start);
     }
 
     /// <summary>

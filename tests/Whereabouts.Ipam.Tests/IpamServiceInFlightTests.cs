@@ -1,0 +1,98 @@
+namespace Whereabouts.Ipam.Tests;
+
+/// <summary>
+/// One engine serving many ADDs at once (the node agent): they aim at different addresses from their first attempt,
+/// and a node's agent searches a shared range from its own point.
+/// </summary>
+public sealed class IpamServiceInFlightTests : IAsyncDisposable
+{
+    private static readonly Core.Config.IpamConfig Config = Configs.Of("10.0.0.0/24");
+
+    private readonly FakeIpamStore _store = new();
+
+    public ValueTask DisposeAsync() => _store.DisposeAsync();
+
+    [Fact]
+    public async Task AllocateAsync_ManyAtOnceInOneEngine_EachReservationCreatedOnceAndEveryAddressDistinct()
+    {
+        // Every create waits until all 20 ADDs have chosen: without the in-process claims all would aim at 10.0.0.1.
+        var chosen = 0;
+        var allChose = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _store.Reservations.BeforeCreate = async (_, _) =>
+        {
+            if (Interlocked.Increment(ref chosen) == 20)
+            {
+                allChose.SetResult();
+            }
+
+            await allChose.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        };
+        var service = Services.Over(_store);
+
+        var addresses = await Task.WhenAll(Enumerable.Range(1, 20).Select(i => Task.Run(() => service.AddAsync(Config, Pods.Pod(i)))));
+
+        Assert.Equal(20, addresses.Distinct().Count());
+        Assert.Equal(20, _store.CallCount(FakeOperation.CreateReservation));
+        Assert.Equal(
+            Enumerable.Range(1, 20).Select(i => Ip.Parse($"10.0.0.{i}")).Order(),
+            addresses.Order());
+    }
+
+    [Fact]
+    public async Task AllocateAsync_OnlyAddressesOtherAddsAimAtAreLeft_WaitsForTheirOutcomeInsteadOfReportingExhaustion()
+    {
+        var tiny = Configs.Of("10.1.0.0/30");
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = true;
+        _store.Reservations.BeforeCreate = async (_, _) =>
+        {
+            if (first)
+            {
+                first = false;
+                await release.Task.WaitAsync(TimeSpan.FromSeconds(10));
+                throw new StoreUnavailableException("the first ADD's store call fails", isTransient: false);
+            }
+        };
+        var service = Services.Over(_store);
+        var one = Task.Run(() => service.AddAsync(tiny, Pods.Pod(1)));
+        await Eventually(() => _store.CallCount(FakeOperation.CreateReservation) == 1);
+
+        // .1 is the first ADD's claim and .2 is free: the second takes .2; the third finds only the claim.
+        Assert.Equal(Ip.Parse("10.1.0.2"), await service.AddAsync(tiny, Pods.Pod(2)));
+        var three = Task.Run(() => service.AddAsync(tiny, Pods.Pod(3)));
+        release.SetResult();
+
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => one);
+        Assert.Equal(Ip.Parse("10.1.0.1"), await three);
+    }
+
+    [Fact]
+    public async Task AllocateAsync_SpreadKey_StartsWhereTheKeySaysAndDiffersByNode()
+    {
+        var wide = Configs.Of("10.2.0.0/16");
+        var a = await Services.Over(_store, Services.Fast with { SpreadKey = "node-a" }).AddAsync(wide, Pods.Pod(1));
+        var a2 = await Services.Over(_store, Services.Fast with { SpreadKey = "node-a" }).AddAsync(wide, Pods.Pod(2));
+        var b = await Services.Over(_store, Services.Fast with { SpreadKey = "node-b" }).AddAsync(wide, Pods.Pod(3));
+
+        var usable = (UInt128)65534;
+        Assert.Equal(Ip.Parse("10.2.0.1").Value + SpreadStart.For("node-a", usable), a.Value);
+        Assert.Equal(a.Value + 1, a2.Value);
+        Assert.Equal(Ip.Parse("10.2.0.1").Value + SpreadStart.For("node-b", usable), b.Value);
+    }
+
+    [Fact]
+    public async Task AllocateAsync_NoSpreadKey_LowestFreeAsUpstream()
+    {
+        Assert.Equal(Ip.Parse("10.0.0.1"), await Services.Over(_store).AddAsync(Config, Pods.Pod(1)));
+    }
+
+    private static async Task Eventually(Func<bool> condition)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < until, "condition not met within 10 s");
+            await Task.Delay(5);
+        }
+    }
+}
