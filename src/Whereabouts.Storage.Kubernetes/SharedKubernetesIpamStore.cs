@@ -53,9 +53,20 @@ public sealed class SharedKubernetesIpamStore : IIpamStore
             WatchTimeout,
             time,
             logger);
+        var nodeSlices = new CacheWatch<NodeSlicePool, CachedSliceTable>(
+            WhereaboutsApi.NodeSlicePools,
+            ct => client.ListNodeSlicePoolsWithVersionAsync(@namespace, ct),
+            (version, timeout, ct) => client.WatchNodeSlicePoolsAsync(@namespace, version, timeout, ct),
+            static (p, _) => StoreCaches.ToSliceTable(p),
+            _caches.NodeSlices,
+            WatchTimeout,
+            time,
+            logger);
+        NodeSlices = new SharedNodeSliceStore(new KubernetesNodeSliceStore(client, @namespace, context.NodeName), _caches.NodeSlices);
         _watches = Task.WhenAll(
             Task.Run(() => pools.RunAsync(_stopping.Token), CancellationToken.None),
-            Task.Run(() => reservations.RunAsync(_stopping.Token), CancellationToken.None));
+            Task.Run(() => reservations.RunAsync(_stopping.Token), CancellationToken.None),
+            Task.Run(() => nodeSlices.RunAsync(_stopping.Token), CancellationToken.None));
     }
 
     /// <summary>The namespace holding the pools and reservations.</summary>
@@ -68,8 +79,11 @@ public sealed class SharedKubernetesIpamStore : IIpamStore
 
     public IReservationStore Reservations { get; }
 
-    /// <summary>True while both caches are listed and watched: reads then send no request.</summary>
-    public bool IsSynced => _caches.Pools.IsSynced && _caches.Reservations.IsSynced;
+    /// <summary>NodeSlicePools, from the watched cache (node-slice mode's ADD sends no request to find its slice).</summary>
+    public INodeSliceStore NodeSlices { get; }
+
+    /// <summary>True while every cache is listed and watched: reads then send no request.</summary>
+    public bool IsSynced => _caches.Pools.IsSynced && _caches.Reservations.IsSynced && _caches.NodeSlices.IsSynced;
 
     /// <summary>Pools, their allocations and reservations cached now.</summary>
     public (int Pools, long Allocations, int Reservations) CachedObjects =>
@@ -118,9 +132,12 @@ public sealed class SharedKubernetesIpamStore : IIpamStore
         return Task.FromResult(new SharedKubernetesIpamStore(context, ownsConnection: false, logger, time ?? TimeProvider.System));
     }
 
-    /// <summary>Completes once both caches are listed and watched.</summary>
+    /// <summary>Completes once every cache is listed and watched.</summary>
     public Task WaitForSyncAsync(CancellationToken cancellationToken) =>
-        Task.WhenAll(_caches.Pools.WaitForSyncAsync(cancellationToken), _caches.Reservations.WaitForSyncAsync(cancellationToken));
+        Task.WhenAll(
+            _caches.Pools.WaitForSyncAsync(cancellationToken),
+            _caches.Reservations.WaitForSyncAsync(cancellationToken),
+            _caches.NodeSlices.WaitForSyncAsync(cancellationToken));
 
     public Task CheckReachableAsync(CancellationToken cancellationToken) => _context.CheckReachableAsync(cancellationToken);
 

@@ -216,8 +216,16 @@ public sealed partial class WhereaboutsClient
             WhereaboutsJsonContext.Default.OverlappingRangeIPReservation, cancellationToken);
 
     public async Task<IReadOnlyList<NodeSlicePool>> ListNodeSlicePoolsAsync(string? @namespace, CancellationToken cancellationToken) =>
-        (await ListAsync<NodeSlicePoolList, NodeSlicePool>(
-            WhereaboutsApi.NodeSlicePools, @namespace, PageSize, paginate: true, WhereaboutsJsonContext.Default.NodeSlicePoolList, cancellationToken)).Items;
+        (await ListNodeSlicePoolsWithVersionAsync(@namespace, cancellationToken)).Items;
+
+    /// <summary>Every NodeSlicePool, with the list's resourceVersion to watch from.</summary>
+    public Task<ObjectList<NodeSlicePool>> ListNodeSlicePoolsWithVersionAsync(string? @namespace, CancellationToken cancellationToken) =>
+        ListAsync<NodeSlicePoolList, NodeSlicePool>(
+            WhereaboutsApi.NodeSlicePools, @namespace, PageSize, paginate: true, WhereaboutsJsonContext.Default.NodeSlicePoolList, cancellationToken);
+
+    /// <summary>Watches NodeSlicePools from <paramref name="resourceVersion"/> on, with bookmarks; the server ends it after <paramref name="timeout"/>.</summary>
+    public Task<ObjectWatch<NodeSlicePool>> WatchNodeSlicePoolsAsync(string @namespace, string resourceVersion, TimeSpan timeout, CancellationToken cancellationToken) =>
+        WatchAsync(WhereaboutsApi.NodeSlicePools, @namespace, resourceVersion, timeout, WhereaboutsJsonContext.Default.NodeSlicePool, cancellationToken);
 
     /// <summary>Where a pod runs; null when it does not exist. Reads only the fields the plugin needs.</summary>
     public async Task<PodPlacement?> GetPodPlacementAsync(string @namespace, string name, CancellationToken cancellationToken)

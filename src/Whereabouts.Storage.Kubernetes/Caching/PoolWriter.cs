@@ -206,7 +206,10 @@ internal sealed partial class PoolWriter
         }
 
         var again = new List<PendingChange>();
-        var refusedAsIs = fresh.Version == batch.Current.Version && batch.Members.All(p => p.GuardsHold(fresh.Allocations));
+
+        // 409 is a write race by definition (the plain store retries it too); only a 422 on an unmoved pool can be a
+        // refusal of the change itself.
+        var refusedAsIs = !result.IsConflict && fresh.Version == batch.Current.Version && batch.Members.All(p => p.GuardsHold(fresh.Allocations));
         if (refusedAsIs && batch.Members.Count == 1)
         {
             // Nothing moved and the server still refused: not a conflict but a refusal of this change.

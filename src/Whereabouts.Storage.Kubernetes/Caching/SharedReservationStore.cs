@@ -86,11 +86,13 @@ internal sealed class SharedReservationStore(StoreContext context, StoreCaches c
             && await _api.DeleteAsync(current, cancellationToken);
     }
 
-    /// <summary>From the synced cache, which holds every reservation (also upstream's, which carry no container-id label).</summary>
+    /// <summary>
+    /// Always one label-selected LIST, never the cache: the reservations a DEL must find are made by attempts that may
+    /// have run a moment ago in another process (a killed agent, the plugin's fallback to direct mode), and the watch
+    /// may not have delivered them yet. A DEL that missed one would leave it until the reconciler's pass.
+    /// </summary>
     public Task<IReadOnlyList<Reservation>> FindByContainerAsync(string containerId, CancellationToken cancellationToken) =>
-        caches.Reservations.IsSynced
-            ? Task.FromResult(caches.Reservations.Where(r => r.ContainerId == containerId))
-            : _api.FindByContainerAsync(containerId, cancellationToken);
+        _api.FindByContainerAsync(containerId, cancellationToken);
 
     private static bool SameHolding(Reservation a, Reservation b) =>
         a.Uid == b.Uid && a.PodRef == b.PodRef && a.IfName == b.IfName && a.ContainerId == b.ContainerId;

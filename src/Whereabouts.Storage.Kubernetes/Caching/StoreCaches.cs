@@ -10,6 +10,15 @@ internal sealed class StoreCaches(TimeProvider time) : IStoreObserver
 
     public ObjectCache<Reservation> Reservations { get; } = new(static r => r.Version, static r => r.Uid, time);
 
+    public ObjectCache<CachedSliceTable> NodeSlices { get; } = new(static t => t.Version, static t => t.Uid, time);
+
+    /// <summary>The cached form of a NodeSlicePool.</summary>
+    public static CachedSliceTable ToSliceTable(NodeSlicePool pool)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        return new CachedSliceTable(KubernetesNodeSliceStore.ToTable(pool), pool.Metadata.ResourceVersion ?? string.Empty, pool.Metadata.Uid);
+    }
+
     /// <summary>The cached form of a pool: allocations that did not change are shared with the version cached before.</summary>
     public static PoolSnapshot ToSnapshot(IPPool pool, PoolSnapshot? known) =>
         CrdConversion.ToSnapshot(pool, null, known?.Allocations);
@@ -42,5 +51,4 @@ internal sealed class StoreCaches(TimeProvider time) : IStoreObserver
     }
 
     public Reservation? KnownHolder(string name) => Reservations.Get(name);
-
 }

@@ -81,4 +81,35 @@ public sealed class NodeSliceTests
         Assert.Equal("node worker-9 has no slice in NodeSlicePool kube-system/slicenet: the controller has not assigned one yet; try again later", error.Message);
         Assert.Empty(cluster.Server.Store.List("ippools", Cluster.Namespace));
     }
+
+    /// <summary>The node agent's store finds the node's slice in its watched cache: no NodeSlicePool request per ADD.</summary>
+    [Fact]
+    public async Task AllocateAsync_SharedStore_SliceFromTheCacheWithoutARequest()
+    {
+        await using var cluster = await Cluster.StartAsync();
+        cluster.Plant("nodeslicepools", UpstreamNodeSlicePool);
+        var service = Services.Ipam(await cluster.StartSharedStoreAsync(nodeName: "worker-1"));
+        cluster.Counters.Reset();
+
+        var first = await service.AllocateAsync(Services.Request(SliceConfig, "c1", "apps/p1"), Ct);
+        var second = await service.AllocateAsync(Services.Request(SliceConfig, "c2", "apps/p2"), Ct);
+
+        Assert.Equal(Ip.Parse("10.2.0.1"), first[0].Address);
+        Assert.Equal(Ip.Parse("10.2.0.2"), second[0].Address);
+        Assert.Equal(0, cluster.Counters.Get("get", "nodeslicepools"));
+    }
+
+    /// <summary>A table that does not name the node yet is read once more from the server: the slice may have been assigned a moment ago.</summary>
+    [Fact]
+    public async Task AllocateAsync_SharedStoreNodeNotInTheCachedTable_ReadsTheServer()
+    {
+        await using var cluster = await Cluster.StartAsync();
+        cluster.Plant("nodeslicepools", UpstreamNodeSlicePool);
+        var service = Services.Ipam(await cluster.StartSharedStoreAsync(nodeName: "worker-9"));
+        cluster.Counters.Reset();
+
+        await Assert.ThrowsAsync<NodeSliceUnavailableException>(() => service.AllocateAsync(Services.Request(SliceConfig, "c1", "apps/p1"), Ct));
+
+        Assert.Equal(1, cluster.Counters.Get("get", "nodeslicepools"));
+    }
 }

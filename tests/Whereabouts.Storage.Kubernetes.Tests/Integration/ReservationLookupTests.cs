@@ -36,11 +36,14 @@ public sealed class ReservationLookupTests
         Assert.Equal(RuntimeId[..63], labels[ReservationLabels.ContainerId]!.GetValue<string>());
     }
 
-    [Fact]
-    public async Task FindByContainerAsync_OneSelectedList_OnlyThatContainersReservations()
+    /// <summary>The shared store asks the API server too, although its cache is synced: the cache may lag another process's create.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task FindByContainerAsync_OneSelectedList_OnlyThatContainersReservations(bool shared)
     {
         await using var cluster = await Cluster.StartAsync();
-        var store = cluster.OpenStore();
+        Whereabouts.Ipam.Stores.IIpamStore store = shared ? await cluster.StartSharedStoreAsync() : cluster.OpenStore();
         await store.Reservations.TryCreateAsync("10.0.0.5", new AllocationOwner(RuntimeId, "ns/p1", "net1"), Ct);
         await store.Reservations.TryCreateAsync("10.0.0.6", new AllocationOwner(RuntimeId, "ns/p1", "net2"), Ct);
 

@@ -160,6 +160,22 @@ public sealed class SharedStoreWriteTests
         Assert.True(await b);
     }
 
+    /// <summary>A 409 on a pool that did not move (as the node agent's 100-process test injects) is a race, retried; never an error.</summary>
+    [Fact]
+    public async Task TryUpdateAsync_ConflictAlthoughNothingMoved_IsRetriedNotRefused()
+    {
+        await using var cluster = await Cluster.StartAsync();
+        var store = await cluster.StartSharedStoreAsync();
+        var snapshot = await store.Pools.GetOrCreateAsync(Key, Ct);
+        using var conflict = cluster.Faults.FailNext(1, 409, "patch", "ippools");
+
+        Assert.True(await store.Pools.TryUpdateAsync(snapshot, PoolChange.Upsert(10, Allocation(10)), Ct));
+
+        Assert.Equal(1, conflict.Triggered);
+        Assert.Equal(2, cluster.Counters.Get("patch", "ippools"));
+        Assert.True(Json.Allocations(cluster.Pool(PoolName)).ContainsKey("10"));
+    }
+
     [Fact]
     public async Task TryCreateAsync_ManyNames_CreatedInParallel()
     {
