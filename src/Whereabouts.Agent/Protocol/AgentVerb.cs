@@ -11,4 +11,7 @@ public static class AgentVerb
 
     /// <summary>DEL and GC read the configuration leniently (broken allocation-only settings do not fail a release).</summary>
     public static bool IsRelease(string verb) => verb is Del or Gc;
+
+    /// <summary>ADD, DEL and CHECK act on one container's attachment and are served in arrival order per container.</summary>
+    public static bool IsPerAttachment(string verb) => verb is Add or Del or Check;
 }

@@ -17,6 +17,9 @@ public sealed partial class AgentServer
     [LoggerMessage(EventId = 703, Level = LogLevel.Debug, Message = "Node agent: the plugin left before its answer: {Reason}")]
     private static partial void LogClientGone(ILogger logger, string reason);
 
+    [LoggerMessage(EventId = 705, Level = LogLevel.Information, Message = "Node agent: the plugin hung up before the answer to {Verb} of container {ContainerId}; the request was cancelled")]
+    private static partial void LogHungUp(ILogger logger, string verb, string containerId);
+
     [LoggerMessage(EventId = 704, Level = LogLevel.Warning, Message = "Node agent: cannot remove {Path}: {Reason}")]
     private static partial void LogCleanupFailed(ILogger logger, string path, string reason);
 }

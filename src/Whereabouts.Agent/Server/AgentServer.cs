@@ -125,7 +125,20 @@ public sealed partial class AgentServer : IAsyncDisposable
             }
 
             await WriteFrameAsync(stream, version, AgentFrameKind.Accepted, ReadOnlyMemory<byte>.Empty, cancellationToken);
-            var answer = await _handler.HandleAsync(request, cancellationToken);
+            using var hangUp = new HangUpWatch(connection, cancellationToken);
+            AgentAnswer answer;
+            try
+            {
+                answer = await _handler.HandleAsync(request, hangUp.Token);
+            }
+            catch (OperationCanceledException) when (hangUp.HungUp)
+            {
+                // The plugin was killed or gave up (and serves the call itself): what this request did is undone by its
+                // own settling, or by the DEL that follows, which the per-attachment order runs after it.
+                LogHungUp(_logger, request.Verb, request.ContainerId);
+                return;
+            }
+
             var body = JsonSerializer.SerializeToUtf8Bytes(answer, AgentJsonContext.Default.AgentAnswer);
             await WriteFrameAsync(stream, version, AgentFrameKind.Answer, body, cancellationToken);
         }

@@ -14,20 +14,29 @@ namespace Whereabouts.Agent.Server;
 /// Serves plugin requests with the one allocation engine (<see cref="IpamService"/>) over the agent's long-lived store,
 /// with the options and error codes of the plugin's direct mode, so an answer is the one the plugin would have written.
 /// </summary>
-public sealed partial class IpamRequestHandler(IIpamStore store, ILogger logger, TimeProvider time) : IAgentHandler
+/// <param name="store">The agent's store.</param>
+/// <param name="logger">Where failures are logged.</param>
+/// <param name="time">The clock for deadlines and backoff.</param>
+/// <param name="nodeName">The agent's node: where in a shared range its ADDs start looking (<see cref="IpamOptions.SpreadKey"/>).</param>
+public sealed partial class IpamRequestHandler(IIpamStore store, ILogger logger, TimeProvider time, string? nodeName = null) : IAgentHandler
 {
-    /// <summary>As the plugin on the Kubernetes datastore: spread out after two lost races (see <see cref="IpamOptions.SpreadAfterCollisions"/>).</summary>
-    private static readonly IpamOptions Options = IpamOptions.Default with { SpreadAfterCollisions = 2 };
+    /// <summary>
+    /// As the plugin on the Kubernetes datastore (spread out after two lost races, see
+    /// <see cref="IpamOptions.SpreadAfterCollisions"/>), and each node from its own point of a shared range.
+    /// </summary>
+    private readonly AttachmentOrder _order = new();
 
-    /// <summary>One engine for every request of the process, over the one store.</summary>
-    private readonly IpamService _service = new(store, logger, Options, time);
+    private readonly IpamService _service = new(store, logger, IpamOptions.Default with { SpreadAfterCollisions = 2, SpreadKey = nodeName }, time);
 
     public async Task<AgentAnswer> HandleAsync(AgentRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         try
         {
-            return await ServeAsync(request, ReadConfig(request), _service, cancellationToken);
+            var config = ReadConfig(request);
+            return AgentVerb.IsPerAttachment(request.Verb)
+                ? await _order.RunAsync(request.ContainerId, () => ServeAsync(request, config, _service, cancellationToken), cancellationToken)
+                : await ServeAsync(request, config, _service, cancellationToken);
         }
         catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
