@@ -9,11 +9,9 @@ namespace Whereabouts.Controller.Agent;
 
 /// <summary>
 /// The datastore the node agent serves every request with: one connection kept warm for the agent's life (from
-/// <c>--kubeconfig</c>, else the pod's service account), shared by all requests in flight. The one place that decides
-/// which store the agent uses. It is the plain <see cref="KubernetesIpamStore"/>: with the watch-fed
-/// <see cref="SharedKubernetesIpamStore"/> (swap the marked line) the agent-mode end-to-end tests found two failures
-/// direct mode does not have (an injected 409 on a pool patch answered 999; reservations of a killed agent's attempts
-/// left after their pods' DELs), see docs/node-agent.md.
+/// <c>--kubeconfig</c>, else the pod's service account), shared by all requests in flight, under the watch-fed
+/// <see cref="SharedKubernetesIpamStore"/> (reads from the cache, group-committed pool writes, parallel reservation
+/// creates). The one place that decides which store the agent uses.
 /// </summary>
 internal sealed class AgentStore : IAsyncDisposable
 {
@@ -30,16 +28,14 @@ internal sealed class AgentStore : IAsyncDisposable
 
     public IIpamStore Store { get; }
 
-    public static Task<AgentStore> OpenAsync(
+    public static async Task<AgentStore> OpenAsync(
         RunOptions options, string poolNamespace, Func<string, string?> getEnvironmentVariable, ILogger logger, CancellationToken cancellationToken)
     {
         var connection = ClusterConnection.Open(options.Kubeconfig, options.ServiceAccountDir, getEnvironmentVariable, RequestTimeout, logger);
         try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            // The store (the shared one: SharedKubernetesIpamStore.StartAsync(connection, poolNamespace, options.Node, logger, null, cancellationToken)).
-            IIpamStore store = KubernetesIpamStore.Attach(new WhereaboutsClient(connection, logger), poolNamespace, options.Node);
-            return Task.FromResult(new AgentStore(connection, store));
+            var store = await SharedKubernetesIpamStore.StartAsync(connection, poolNamespace, options.Node, logger, null, cancellationToken);
+            return new AgentStore(connection, store);
         }
         catch
         {

@@ -54,7 +54,7 @@ internal static partial class NodeControllerCommand
             : await AgentStore.OpenAsync(options, poolNamespace, environment.GetEnvironmentVariable, logger, cancellationToken);
         await using var agent = agentStore is null
             ? null
-            : AgentServer.Bind(options.AgentSocket!, new IpamRequestHandler(agentStore.Store, loggers.CreateLogger("agent"), time), loggers.CreateLogger("agent"));
+            : AgentServer.Bind(options.AgentSocket!, new IpamRequestHandler(agentStore.Store, loggers.CreateLogger("agent"), time, options.Node), loggers.CreateLogger("agent"));
 
         var statePath = options.CniConfDir is null ? null : Path.Join(WhereaboutsPaths.ConfDirectory(options.CniConfDir), SeenPods.FileName);
         if (statePath is null)
