@@ -48,6 +48,15 @@ internal sealed record LoadRange(string Subnet, string Start, string End)
         },
     };
 
+    /// <summary>The NetworkAttachmentDefinition of the sliced network, from which the slice controller makes the NodeSlicePool.</summary>
+    public JsonObject NetworkAttachmentDefinition(string @namespace, string kubeconfig) => new()
+    {
+        ["apiVersion"] = "k8s.cni.cncf.io/v1",
+        ["kind"] = "NetworkAttachmentDefinition",
+        ["metadata"] = new JsonObject { ["name"] = "loadtest", ["namespace"] = @namespace },
+        ["spec"] = new JsonObject { ["config"] = SlicedConfig(kubeconfig) },
+    };
+
     /// <summary>
     /// The network configuration a runtime passes: macvlan delegating to whereabouts on the Kubernetes datastore, with
     /// <paramref name="agentSocket"/> asking that node agent (the kubeconfig stays, for the fallback).

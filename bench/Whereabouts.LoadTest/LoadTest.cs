@@ -25,10 +25,15 @@ internal static class LoadTest
         }
 
         var controller = options.Controller ?? FindBinary("whereabouts-controller");
-        if (options.Agent && (controller is null || !File.Exists(controller)))
+        if ((options.Agent || options.AgentMemory is not null) && (controller is null || !File.Exists(controller)))
         {
             await Console.Error.WriteLineAsync($"the controller {controller ?? "artifacts/bin/whereabouts-controller"} does not exist: run ./build.sh controller, or pass --controller");
             return 2;
+        }
+
+        if (options.AgentMemory is { } cached)
+        {
+            return await AgentMemory.RunAsync(plugin, controller!, cached, Namespace);
         }
 
         var directory = Directory.CreateTempSubdirectory("wb-loadtest-");
@@ -40,14 +45,29 @@ internal static class LoadTest
             var range = options.SliceSize is { } size ? LoadRange.Sliced(size) : LoadRange.For(options.Pods);
             if (range.SliceSize is not null)
             {
-                server.Store.Create("nodeslicepools", range.NodeSlicePool(Namespace, options.Nodes));
+                // Agent mode as the issue's benchmark: Node objects and the NetworkAttachmentDefinition, and the slice
+                // controller inside the agents assigns the slices. Direct mode has no controller: the NodeSlicePool it
+                // would write is planted.
+                if (options.Agent)
+                {
+                    foreach (var node in NodeNames(options))
+                    {
+                        server.Store.CreateNode(node);
+                    }
+
+                    server.Store.Create("network-attachment-definitions", range.NetworkAttachmentDefinition("default", kubeconfig));
+                }
+                else
+                {
+                    server.Store.Create("nodeslicepools", range.NodeSlicePool(Namespace, options.Nodes));
+                }
             }
 
             var agents = new List<NodeAgentProcess>();
             try
             {
                 var configs = new Dictionary<string, string>();
-                foreach (var node in Enumerable.Range(0, options.Nodes).Select(static n => $"node-{n}"))
+                foreach (var node in NodeNames(options))
                 {
                     string? socket = null;
                     if (options.Agent)
@@ -57,6 +77,12 @@ internal static class LoadTest
                     }
 
                     configs[node] = range.SliceSize is null ? range.Config(kubeconfig, socket) : range.SlicedConfig(kubeconfig, socket);
+                }
+
+                if (range.SliceSize is not null && options.Agent)
+                {
+                    var waited = await SliceWait.UntilEveryNodeHasASliceAsync(server.Store, Namespace, "loadtest", NodeNames(options), TimeSpan.FromSeconds(60));
+                    await Console.Error.WriteLineAsync($"the slice controller gave every node a slice after {waited.TotalSeconds:0.0} s");
                 }
 
                 var runner = new RoundRunner(server, new PluginProcess(plugin, node => configs[node]), options.PerNode);
@@ -104,6 +130,8 @@ internal static class LoadTest
         Console.WriteLine(ok ? "PASS: every call succeeded, no address twice, every allocation with its reservation" : "FAIL");
         return ok ? 0 : 1;
     }
+
+    private static IEnumerable<string> NodeNames(LoadTestOptions options) => Enumerable.Range(0, options.Nodes).Select(static n => $"node-{n}");
 
     /// <summary>One call per pod; pods are spread round-robin over the nodes; each generation has new container IDs.</summary>
     private static List<PodCall> Calls(string command, int generation, LoadTestOptions options) =>

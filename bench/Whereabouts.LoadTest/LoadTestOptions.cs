@@ -6,7 +6,7 @@ namespace Whereabouts.LoadTest;
 internal sealed record LoadTestOptions
 {
     public const string Usage =
-        "usage: Whereabouts.LoadTest [--pods N] [--nodes N] [--per-node N] [--write-latency-ms N] [--slice-size N] [--plugin PATH] [--mode direct|agent] [--controller PATH]";
+        "usage: Whereabouts.LoadTest [--pods N] [--nodes N] [--per-node N] [--write-latency-ms N] [--slice-size N] [--plugin PATH] [--mode direct|agent] [--controller PATH] [--agent-memory N]";
 
     public int Pods { get; init; } = 1000;
 
@@ -32,6 +32,12 @@ internal sealed record LoadTestOptions
 
     /// <summary>The published controller for agent mode; null finds artifacts/bin/whereabouts-controller above the program.</summary>
     public string? Controller { get; init; }
+
+    /// <summary>
+    /// Instead of the rounds: one node agent over a pool of this many allocations (each with its reservation), its
+    /// resident memory once its caches hold them all, and again after 100 ADDs and DELs through it.
+    /// </summary>
+    public int? AgentMemory { get; init; }
 
     public static bool TryParse(string[] args, out LoadTestOptions options, out string? error)
     {
@@ -61,7 +67,7 @@ internal sealed record LoadTestOptions
                 case "--mode":
                     error = $"--mode is direct or agent, not '{value}'";
                     return false;
-                case "--pods" or "--nodes" or "--per-node" or "--write-latency-ms" or "--slice-size":
+                case "--pods" or "--nodes" or "--per-node" or "--write-latency-ms" or "--slice-size" or "--agent-memory":
                     break;
                 default:
                     error = $"unknown option {name}";
@@ -80,6 +86,7 @@ internal sealed record LoadTestOptions
                 "--nodes" => options with { Nodes = number },
                 "--per-node" => options with { PerNode = number },
                 "--slice-size" => options with { SliceSize = number },
+                "--agent-memory" => options with { AgentMemory = number },
                 _ => options with { WriteLatencyMs = number },
             };
         }
