@@ -5,7 +5,7 @@ namespace Whereabouts.Deploy.Tests;
 /// <summary>
 /// The Kubernetes API permissions the product's code asks for, derived from its source: every place that names a
 /// request (<c>new KubeRequest("verb", …)</c>, the typed client's <c>Request("verb", WhereaboutsApi.X …)</c> and
-/// its generic get/create/list helpers, the Lease lock's <c>Request("verb")</c>), kept only when the method around it
+/// its generic get/create/list/watch helpers, the Lease lock's <c>Request("verb")</c>), kept only when the method around it
 /// is called from somewhere else in <c>src/</c>, so a client method nobody uses grants nothing.
 /// </summary>
 internal static partial class ApiCallSites
@@ -109,7 +109,7 @@ internal static partial class ApiCallSites
     [GeneratedRegex(@"Request\(""(?<verb>[a-z]+)"",\s*WhereaboutsApi\.(?<resource>\w+)")]
     private static partial Regex TypedRequest();
 
-    [GeneratedRegex(@"(?<helper>Get|Create|List)Async(<[^>]+>)?\(\s*WhereaboutsApi\.(?<resource>\w+)")]
+    [GeneratedRegex(@"(?<helper>Get|Create|List|Watch)Async(<[^>]+>)?\(\s*WhereaboutsApi\.(?<resource>\w+)")]
     private static partial Regex GenericHelper();
 
     [GeneratedRegex(@"Request\(""(?<verb>[a-z]+)""\)")]
