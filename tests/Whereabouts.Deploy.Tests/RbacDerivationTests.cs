@@ -36,6 +36,10 @@ public sealed class RbacDerivationTests
         Assert.Contains("LeaseLock.cs: ReplaceAsync", Derived["coordination.k8s.io/leases:update"]);
 
         Assert.Contains("WhereaboutsClient.cs: TryReplaceNodeSlicePoolAsync", Derived["whereabouts.cni.cncf.io/nodeslicepools:update"]);
+        Assert.Contains("WhereaboutsClient.cs: WatchNodeSlicePoolsAsync", Derived["whereabouts.cni.cncf.io/nodeslicepools:watch"]);
+        Assert.Contains("WhereaboutsClient.cs: WatchPoolsAsync", Derived["whereabouts.cni.cncf.io/ippools:watch"]);
+        Assert.Contains("ClusterApi.cs: WatchNodesAsync", Derived["core/nodes:watch"]);
+        Assert.Contains("ClusterApi.cs: WatchNetworkDefinitionsAsync", Derived["k8s.cni.cncf.io/network-attachment-definitions:watch"]);
 
         // The node controller's Events are created, never patched, and nothing writes events.k8s.io.
         Assert.DoesNotContain(Derived.Keys, static p => p.StartsWith("events.k8s.io/", StringComparison.Ordinal) || p == "core/events:patch");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using k8s;
 using k8s.Models;
@@ -47,28 +48,46 @@ internal sealed class ClusterApi(KubernetesConnection connection)
     }
 
     /// <summary>Opens a watch of pods from <paramref name="resourceVersion"/>, with bookmarks; the server ends it after <paramref name="timeout"/>.</summary>
-    public async Task<ObjectWatch<V1Pod>> WatchPodsAsync(string? fieldSelector, string resourceVersion, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var query = string.Create(
-            CultureInfo.InvariantCulture,
-            $"api/v1/pods?watch=true&allowWatchBookmarks=true&resourceVersion={Uri.EscapeDataString(resourceVersion)}&timeoutSeconds={Math.Max(1, (int)timeout.TotalSeconds)}");
-        if (fieldSelector is not null)
-        {
-            query += "&fieldSelector=" + Uri.EscapeDataString(fieldSelector);
-        }
+    public Task<ObjectWatch<V1Pod>> WatchPodsAsync(string? fieldSelector, string resourceVersion, TimeSpan timeout, CancellationToken cancellationToken) =>
+        WatchAsync(
+            new KubeRequest("watch", "pods", string.Empty, null),
+            "api/v1/pods",
+            fieldSelector,
+            resourceVersion,
+            timeout,
+            static json => KubernetesJson.Deserialize<V1Pod>(Encoding.UTF8.GetString(json)),
+            static p => p.Metadata?.ResourceVersion,
+            cancellationToken);
 
-        var response = await connection.OpenStreamAsync(new KubeRequest("watch", "pods", string.Empty, null), query, cancellationToken);
-        try
-        {
-            var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-            return new ObjectWatch<V1Pod>(response, body, static json => KubernetesJson.Deserialize<V1Pod>(System.Text.Encoding.UTF8.GetString(json)), static p => p.Metadata?.ResourceVersion, "watch pods");
-        }
-        catch
-        {
-            response.Dispose();
-            throw;
-        }
-    }
+    /// <summary>
+    /// Opens a watch of Nodes from <paramref name="resourceVersion"/>, with bookmarks; the server ends it after
+    /// <paramref name="timeout"/>. Only the metadata of each Node is read: a Node's status is large and changes often.
+    /// </summary>
+    public Task<ObjectWatch<V1ObjectMeta>> WatchNodesAsync(string resourceVersion, TimeSpan timeout, CancellationToken cancellationToken) =>
+        WatchAsync(
+            new KubeRequest("watch", "nodes", string.Empty, null),
+            "api/v1/nodes",
+            null,
+            resourceVersion,
+            timeout,
+            static json => ReadObject(
+                json,
+                static node => node.TryGetProperty("metadata", out var metadata) ? KubernetesJson.Deserialize<V1ObjectMeta>(metadata.GetRawText()) : null,
+                "a Node without metadata"),
+            static m => m.ResourceVersion,
+            cancellationToken);
+
+    /// <summary>Opens a watch of the NetworkAttachmentDefinitions of every namespace from <paramref name="resourceVersion"/>, with bookmarks.</summary>
+    public Task<ObjectWatch<NetworkDefinition>> WatchNetworkDefinitionsAsync(string resourceVersion, TimeSpan timeout, CancellationToken cancellationToken) =>
+        WatchAsync(
+            new KubeRequest("watch", NetworkPlural, NetworkGroup, null),
+            $"apis/{NetworkGroup}/{NetworkVersion}/{NetworkPlural}",
+            null,
+            resourceVersion,
+            timeout,
+            static json => ReadObject(json, NetworkDefinition.From, "a NetworkAttachmentDefinition without name or namespace"),
+            static d => d.ResourceVersion,
+            cancellationToken);
 
     /// <summary>The <c>spec.config</c> of a NetworkAttachmentDefinition; null when it does not exist, empty when it has none.</summary>
     public async Task<string?> GetNetworkConfigAsync(string @namespace, string name, CancellationToken cancellationToken)
@@ -96,10 +115,15 @@ internal sealed class ClusterApi(KubernetesConnection connection)
     /// Every NetworkAttachmentDefinition in all namespaces, every page, with its <c>spec.config</c> (empty when it has
     /// none). Either the whole list comes back or an exception.
     /// </summary>
-    public async Task<IReadOnlyList<NetworkDefinition>> ListNetworkConfigsAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<NetworkDefinition>> ListNetworkConfigsAsync(CancellationToken cancellationToken) =>
+        (await ListNetworkDefinitionsAsync(cancellationToken)).Items;
+
+    /// <summary>As <see cref="ListNetworkConfigsAsync"/>, with the list's resourceVersion to watch from.</summary>
+    public async Task<ObjectList<NetworkDefinition>> ListNetworkDefinitionsAsync(CancellationToken cancellationToken)
     {
         var request = new KubeRequest("list", NetworkPlural, NetworkGroup, null);
         var items = new List<NetworkDefinition>();
+        string? resourceVersion = null;
         string? continueToken = null;
         do
         {
@@ -115,19 +139,17 @@ internal sealed class ClusterApi(KubernetesConnection connection)
                 items.AddRange(list.EnumerateArray().Select(NetworkDefinition.From).OfType<NetworkDefinition>());
             }
 
-            continueToken = page.ValueKind == JsonValueKind.Object
-                && page.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
-                && metadata.TryGetProperty("continue", out var next) && next.ValueKind == JsonValueKind.String
-                ? next.GetString()
-                : null;
+            var metadata = page.ValueKind == JsonValueKind.Object && page.TryGetProperty("metadata", out var m) && m.ValueKind == JsonValueKind.Object ? m : default;
+            resourceVersion ??= Text(metadata, "resourceVersion");
+            continueToken = Text(metadata, "continue");
         }
         while (!string.IsNullOrEmpty(continueToken));
 
-        return items;
+        return new ObjectList<NetworkDefinition>(items, resourceVersion ?? string.Empty);
     }
 
-    /// <summary>The names of every Node.</summary>
-    public async Task<IReadOnlyList<string>> ListNodeNamesAsync(CancellationToken cancellationToken)
+    /// <summary>The names of every Node, and the list's resourceVersion to watch from.</summary>
+    public async Task<ObjectList<string>> ListNodeNamesAsync(CancellationToken cancellationToken)
     {
         var request = new KubeRequest("list", "nodes", string.Empty, null);
         var result = await connection.SendAsync(
@@ -135,7 +157,7 @@ internal sealed class ClusterApi(KubernetesConnection connection)
             (k, ct) => k.CoreV1.ListNodeWithHttpMessagesAsync(cancellationToken: ct),
             cancellationToken);
         var nodes = KubeResults.Require(result, request);
-        return [.. (nodes.Items ?? []).Select(static n => n.Metadata?.Name).OfType<string>()];
+        return new ObjectList<string>([.. (nodes.Items ?? []).Select(static n => n.Metadata?.Name).OfType<string>()], nodes.Metadata?.ResourceVersion ?? string.Empty);
     }
 
     public async Task CreateEventAsync(Corev1Event recorded, CancellationToken cancellationToken)
@@ -148,5 +170,49 @@ internal sealed class ClusterApi(KubernetesConnection connection)
             (k, ct) => k.CoreV1.CreateNamespacedEventWithHttpMessagesAsync(recorded, @namespace, cancellationToken: ct),
             cancellationToken);
         KubeResults.Require(result, request);
+    }
+
+    /// <summary>Reads what is needed of one watched object; <paramref name="lacking"/> says what is wrong when <paramref name="read"/> finds nothing.</summary>
+    private static T ReadObject<T>(ReadOnlySpan<byte> json, Func<JsonElement, T?> read, string lacking)
+        where T : class
+    {
+        var reader = new Utf8JsonReader(json);
+        using var document = JsonDocument.ParseValue(ref reader);
+        return read(document.RootElement) ?? throw new JsonException(lacking);
+    }
+
+    private static string? Text(JsonElement element, string property) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private async Task<ObjectWatch<T>> WatchAsync<T>(
+        KubeRequest request,
+        string path,
+        string? fieldSelector,
+        string resourceVersion,
+        TimeSpan timeout,
+        ObjectReader<T> read,
+        Func<T, string?> versionOf,
+        CancellationToken cancellationToken)
+        where T : class
+    {
+        var query = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{path}?watch=true&allowWatchBookmarks=true&resourceVersion={Uri.EscapeDataString(resourceVersion)}&timeoutSeconds={Math.Max(1, (int)timeout.TotalSeconds)}");
+        if (fieldSelector is not null)
+        {
+            query += "&fieldSelector=" + Uri.EscapeDataString(fieldSelector);
+        }
+
+        var response = await connection.OpenStreamAsync(request, query, cancellationToken);
+        try
+        {
+            var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            return new ObjectWatch<T>(response, body, read, versionOf, request.ToString());
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
     }
 }

@@ -8,6 +8,9 @@ namespace Whereabouts.Controller.Kube;
 /// </summary>
 internal sealed record NetworkDefinition(string Namespace, string Name, string Uid, string Config)
 {
+    /// <summary>The version it was read at, where known: a watch resumes from it.</summary>
+    public string? ResourceVersion { get; init; }
+
     /// <summary>Reads one item of a list; null when it has no name or namespace.</summary>
     public static NetworkDefinition? From(JsonElement item)
     {
@@ -20,7 +23,10 @@ internal sealed record NetworkDefinition(string Namespace, string Name, string U
         }
 
         var config = item.TryGetProperty("spec", out var spec) && spec.ValueKind == JsonValueKind.Object ? Text(spec, "config") : null;
-        return new NetworkDefinition(@namespace, name, Text(metadata, "uid") ?? string.Empty, config ?? string.Empty);
+        return new NetworkDefinition(@namespace, name, Text(metadata, "uid") ?? string.Empty, config ?? string.Empty)
+        {
+            ResourceVersion = Text(metadata, "resourceVersion"),
+        };
     }
 
     public override string ToString() => Namespace + "/" + Name;

@@ -2,7 +2,6 @@ using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Whereabouts.Controller.Kube;
 using Whereabouts.Controller.Metrics;
-using Whereabouts.Ipam.Errors;
 using Whereabouts.Storage.Kubernetes.Api;
 
 namespace Whereabouts.Controller.NodeController;
@@ -10,8 +9,8 @@ namespace Whereabouts.Controller.NodeController;
 /// <summary>
 /// Watches the pods of one node and releases the addresses of each pod that is deleted. A list precedes every watch;
 /// what was seen before (<see cref="SeenPods"/>, also across restarts) but is missing from the list was deleted while
-/// nobody watched, and is released as if its DELETED event had arrived. A watch that ends or breaks is opened again
-/// from the last version seen; only a version too old to watch from (410 Gone) calls for a new list.
+/// nobody watched, and is released as if its DELETED event had arrived. The list and the watch are kept going by
+/// <see cref="ListWatch{T}"/>.
 /// </summary>
 internal sealed partial class NodeController
 {
@@ -55,77 +54,31 @@ internal sealed partial class NodeController
         await TaskGroup.RunAsync(cancellationToken, WatchAsync, WorkAsync);
     }
 
-    private async Task WatchAsync(CancellationToken cancellationToken)
-    {
-        var failures = 0;
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            PodList list;
-            try
+    private Task WatchAsync(CancellationToken cancellationToken) =>
+        new ListWatch<V1Pod>(
+            "the pods of this node",
+            async ct =>
             {
-                list = await _cluster.ListPodsAsync(_selector, cancellationToken);
-            }
-            catch (IpamException ex) when (!cancellationToken.IsCancellationRequested)
+                var list = await _cluster.ListPodsAsync(_selector, ct);
+                Resync(list);
+                return list.ResourceVersion;
+            },
+            (version, ct) => _cluster.WatchPodsAsync(_selector, version, _settings.WatchTimeout, ct),
+            Handle,
+            problem =>
             {
-                _health.NotWatching("cannot list the pods of this node: " + ex.Message);
-                LogListFailed(_logger, ex.Message);
-                await Task.Delay(_settings.WatchRetry.DelayAfter(++failures), _time, cancellationToken);
-                continue;
-            }
-
-            failures = 0;
-            Resync(list);
-            await WatchFromAsync(list.ResourceVersion, cancellationToken);
-        }
-    }
-
-    /// <summary>Watches from <paramref name="resourceVersion"/> on, reconnecting as needed; returns when a new list is needed.</summary>
-    private async Task WatchFromAsync(string resourceVersion, CancellationToken cancellationToken)
-    {
-        var failures = 0;
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                using var watch = await _cluster.WatchPodsAsync(_selector, resourceVersion, _settings.WatchTimeout, cancellationToken);
-                _health.Watching();
-                failures = 0;
-                while (await watch.ReadAsync(cancellationToken) is { } change)
+                if (problem is null)
                 {
-                    if (change.Type == WatchEvent<V1Pod>.Error)
-                    {
-                        _health.NotWatching($"the watch failed: {change.ErrorCode} {change.ErrorMessage}");
-                        LogWatchError(_logger, change.ErrorCode ?? 0, change.ErrorMessage ?? string.Empty);
-                        if (!change.IsExpired)
-                        {
-                            await Task.Delay(_settings.WatchRetry.DelayAfter(1), _time, cancellationToken);
-                        }
-
-                        return;
-                    }
-
-                    Handle(change);
-                    resourceVersion = change.ResourceVersion ?? resourceVersion;
                     _health.Watching();
                 }
-
-                LogWatchEnded(_logger, resourceVersion);
-            }
-            catch (StoreUnavailableException ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                _health.NotWatching(ex.Message);
-                LogWatchBroke(_logger, ex.Message);
-                await Task.Delay(_settings.WatchRetry.DelayAfter(++failures), _time, cancellationToken);
-            }
-            catch (IpamException ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                _health.NotWatching("cannot watch the pods of this node: " + ex.Message);
-                LogWatchBroke(_logger, ex.Message);
-                await Task.Delay(_settings.WatchRetry.DelayAfter(++failures), _time, cancellationToken);
-                return;
-            }
-        }
-    }
+                else
+                {
+                    _health.NotWatching(problem);
+                }
+            },
+            _settings.WatchRetry,
+            _time,
+            _logger).RunAsync(cancellationToken);
 
     private void Resync(PodList list)
     {
@@ -211,18 +164,6 @@ internal sealed partial class NodeController
             _queue.Done(pod);
         }
     }
-
-    [LoggerMessage(EventId = 430, Level = LogLevel.Warning, Message = "Cannot list the pods of this node: {Reason}")]
-    private static partial void LogListFailed(ILogger logger, string reason);
-
-    [LoggerMessage(EventId = 431, Level = LogLevel.Warning, Message = "The pod watch broke: {Reason}")]
-    private static partial void LogWatchBroke(ILogger logger, string reason);
-
-    [LoggerMessage(EventId = 432, Level = LogLevel.Information, Message = "The pod watch answered {Code}: {Message}; listing again")]
-    private static partial void LogWatchError(ILogger logger, int code, string message);
-
-    [LoggerMessage(EventId = 433, Level = LogLevel.Debug, Message = "The server ended the pod watch; watching on from version {ResourceVersion}")]
-    private static partial void LogWatchEnded(ILogger logger, string resourceVersion);
 
     [LoggerMessage(EventId = 434, Level = LogLevel.Information, Message = "Pod {Pod} was deleted while nobody watched; releasing its addresses")]
     private static partial void LogMissedDeletion(ILogger logger, TrackedPod pod);

@@ -95,10 +95,14 @@ internal static partial class NodeControllerCommand
             parts.Add(agent.RunAsync);
         }
 
+        var sliceWatches = new NodeSliceWatches(cluster, client, poolNamespace, settings.NodeSlices, time, logger);
+        var slicePass = new NodeSlicePass(
+            cluster, client, poolNamespace, new NodeSliceEvents(cluster, options.Node, time, logger), metrics.NodeSlices, logger, sliceWatches.Writing);
         parts.Add(new NodeSliceController(
             new LeaseLock(connection, poolNamespace, NodeSliceController.LeaseName, options.Node, settings.LeaseDuration, time),
-            new NodeSlicePass(cluster, client, poolNamespace, new NodeSliceEvents(cluster, options.Node, time, logger), metrics.NodeSlices, logger).RunAsync,
-            settings.NodeSliceInterval,
+            sliceWatches,
+            slicePass.RunAsync,
+            settings.NodeSlices,
             time,
             logger).RunAsync);
 

@@ -1,4 +1,5 @@
 using Whereabouts.Controller.Kube;
+using Whereabouts.Controller.NodeSlices;
 using Whereabouts.Controller.Reconcile;
 using Whereabouts.Ipam;
 
@@ -32,8 +33,8 @@ internal sealed record NodeControllerSettings
     /// <summary>How long the reconcile Lease stays held after its last renewal; also the clock skew it tolerates between replicas.</summary>
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How often the replica holding the node-slice Lease brings every NodeSlicePool up to date.</summary>
-    public TimeSpan NodeSliceInterval { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>The timings of the node-slice controller.</summary>
+    public NodeSliceSettings NodeSlices { get; init; } = new();
 
     /// <summary>Settings of the scheduled reconcile passes (namespace and dry run are set from the command line).</summary>
     public ReconcileSettings Reconcile { get; init; } = new();

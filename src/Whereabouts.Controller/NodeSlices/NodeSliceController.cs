@@ -1,17 +1,21 @@
 using Microsoft.Extensions.Logging;
 using Whereabouts.Controller.Leases;
+using Whereabouts.Controller.NodeController;
 using Whereabouts.Ipam.Errors;
 
 namespace Whereabouts.Controller.NodeSlices;
 
 /// <summary>
 /// The slice controller inside <c>whereabouts-controller run</c>: every replica competes for one Lease, and only the
-/// holder runs passes (<see cref="NodeSlicePass"/>), one every <c>interval</c>, renewing the Lease before each. A
-/// replica that loses the Lease stops at once and competes again; one that does not hold it retries every third of
-/// the Lease duration, so a new holder takes over within about one duration after the old one stops.
+/// holder watches the NetworkAttachmentDefinitions, Nodes and NodeSlicePools (<see cref="NodeSliceWatches"/>) and
+/// runs a pass (<see cref="NodeSlicePass"/>) whenever they change, and every <see cref="NodeSliceSettings.Resync"/>.
+/// Changes that arrive while a pass runs make one more pass after it. The holder renews the Lease on its own
+/// schedule and stops leading (watches and all) when it could not renew it for half the Lease duration; a replica that
+/// does not hold it retries every third of the duration, so a new holder takes over within about one duration after
+/// the old one stops.
 /// </summary>
 internal sealed partial class NodeSliceController(
-    LeaseLock lease, Func<CancellationToken, Task<int>> pass, TimeSpan interval, TimeProvider time, ILogger logger)
+    LeaseLock lease, NodeSliceWatches watches, Func<CancellationToken, Task<int>> pass, NodeSliceSettings settings, TimeProvider time, ILogger logger)
 {
     public const string LeaseName = "whereabouts-node-slices";
 
@@ -43,21 +47,36 @@ internal sealed partial class NodeSliceController(
         }
     }
 
+    /// <summary>Leads until the Lease is lost: the watches and the passes stop with the renewal.</summary>
     private async Task LeadAsync(CancellationToken cancellationToken)
+    {
+        using var lead = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var requests = new PassRequests();
+        try
+        {
+            await TaskGroup.RunAsync(
+                lead.Token,
+                async ct =>
+                {
+                    await KeepLeaseAsync(ct);
+                    await lead.CancelAsync();
+                },
+                ct => watches.RunAsync(requests.Request, ct),
+                ct => PassesAsync(requests, ct));
+        }
+        catch (OperationCanceledException) when (lead.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // The Lease was lost; RunAsync competes for it again.
+        }
+    }
+
+    /// <summary>Renews the Lease until it could not be renewed for half its duration.</summary>
+    private async Task KeepLeaseAsync(CancellationToken cancellationToken)
     {
         var renewed = time.GetTimestamp();
         while (true)
         {
-            try
-            {
-                await pass(cancellationToken);
-            }
-            catch (IpamException ex)
-            {
-                LogPassFailed(logger, ex.Message);
-            }
-
-            await Task.Delay(interval, time, cancellationToken);
+            await Task.Delay(settings.RenewInterval, time, cancellationToken);
             if (await TryAsync(lease.RenewAsync, cancellationToken))
             {
                 renewed = time.GetTimestamp();
@@ -66,6 +85,47 @@ internal sealed partial class NodeSliceController(
             {
                 // Not renewed for half the duration: another replica may take over soon, so this one stops first.
                 return;
+            }
+        }
+    }
+
+    private async Task PassesAsync(PassRequests requests, CancellationToken cancellationToken)
+    {
+        var failures = 0;
+        var seen = -1L;
+        while (true)
+        {
+            // A failed pass is retried with backoff: the change that asked for it may not come again.
+            var requested = await requests.WaitAsync(failures == 0 ? settings.Resync : settings.Retry.DelayAfter(failures), time, cancellationToken);
+            var (listed, changes) = watches.Progress;
+            if (!listed)
+            {
+                // A pass now could miss a change made before a watch starts; the last first list asks for a pass.
+                continue;
+            }
+
+            if (requested && failures == 0 && changes == seen)
+            {
+                // Asked for by a change that the pass which last began has already read.
+                continue;
+            }
+
+            seen = changes;
+
+            if (!requested && failures == 0)
+            {
+                LogResync(logger, settings.Resync.TotalSeconds);
+            }
+
+            try
+            {
+                await pass(cancellationToken);
+                failures = 0;
+            }
+            catch (IpamException ex)
+            {
+                failures++;
+                LogPassFailed(logger, ex.Message);
             }
         }
     }
@@ -92,6 +152,9 @@ internal sealed partial class NodeSliceController(
     [LoggerMessage(EventId = 487, Level = LogLevel.Warning, Message = "{Lease}: {Reason}")]
     private static partial void LogLeaseFailed(ILogger logger, LeaseLock lease, string reason);
 
-    [LoggerMessage(EventId = 488, Level = LogLevel.Error, Message = "Node slice pass failed; the next pass retries: {Reason}")]
+    [LoggerMessage(EventId = 488, Level = LogLevel.Error, Message = "Node slice pass failed; retrying: {Reason}")]
     private static partial void LogPassFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 489, Level = LogLevel.Debug, Message = "No change reported for {Seconds} s; running a pass anyway")]
+    private static partial void LogResync(ILogger logger, double seconds);
 }

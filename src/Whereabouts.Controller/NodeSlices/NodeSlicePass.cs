@@ -12,10 +12,17 @@ namespace Whereabouts.Controller.NodeSlices;
 /// <summary>
 /// One pass of the slice controller: reads the NetworkAttachmentDefinitions, Nodes and NodeSlicePools, and writes
 /// every sliced network's NodeSlicePool as <see cref="SlicePlanner"/> decides. A write that loses a race is left to
-/// the next pass.
+/// the next pass (the winner's write is a change the watches report).
 /// </summary>
+/// <param name="onWriting">Told every NodeSlicePool the pass is about to create or replace (<see cref="NodeSliceWatches.Writing"/>).</param>
 internal sealed partial class NodeSlicePass(
-    ClusterApi cluster, WhereaboutsClient client, string @namespace, NodeSliceEvents events, NodeSliceMetrics metrics, ILogger logger)
+    ClusterApi cluster,
+    WhereaboutsClient client,
+    string @namespace,
+    NodeSliceEvents events,
+    NodeSliceMetrics metrics,
+    ILogger logger,
+    Action<NodeSlicePool>? onWriting = null)
 {
     private const string NetworkApiVersion = ClusterApi.NetworkGroup + "/" + ClusterApi.NetworkVersion;
     private const string NetworkKind = "NetworkAttachmentDefinition";
@@ -24,7 +31,7 @@ internal sealed partial class NodeSlicePass(
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var networks = SliceNetwork.Group(await cluster.ListNetworkConfigsAsync(cancellationToken));
-        var nodes = await cluster.ListNodeNamesAsync(cancellationToken);
+        var nodes = (await cluster.ListNodeNamesAsync(cancellationToken)).Items;
         var pools = (await client.ListNodeSlicePoolsAsync(@namespace, cancellationToken)).ToDictionary(static p => p.Metadata.Name ?? string.Empty, StringComparer.Ordinal);
         var written = 0;
         events.BeginPass();
@@ -74,6 +81,7 @@ internal sealed partial class NodeSlicePass(
         var changed = Apply(pool, network, plan);
         if (existing is null)
         {
+            onWriting?.Invoke(pool);
             var created = await client.CreateNodeSlicePoolAsync(@namespace, pool, cancellationToken) is not null;
             if (created)
             {
@@ -89,6 +97,7 @@ internal sealed partial class NodeSlicePass(
             return false;
         }
 
+        onWriting?.Invoke(pool);
         if (!await client.TryReplaceNodeSlicePoolAsync(@namespace, pool, cancellationToken))
         {
             LogRaced(logger, @namespace, network.PoolName);

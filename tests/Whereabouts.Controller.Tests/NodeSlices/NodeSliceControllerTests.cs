@@ -3,16 +3,29 @@ using Whereabouts.Controller.Kube;
 using Whereabouts.Controller.Leases;
 using Whereabouts.Controller.Metrics;
 using Whereabouts.Controller.NodeSlices;
+using Whereabouts.Controller.Reconcile;
 using Whereabouts.Controller.Tests.NodeController;
 using Whereabouts.Controller.Tests.Reconcile;
 using Whereabouts.Storage.Kubernetes.Api;
+using Whereabouts.Testing.KubeApi;
 
 namespace Whereabouts.Controller.Tests.NodeSlices;
 
-/// <summary>Several replicas of <c>run</c>: only the one holding the Lease runs slice passes, and another takes over when it stops.</summary>
+/// <summary>
+/// Several replicas of <c>run</c>: only the one holding the Lease watches and runs slice passes, and another takes over
+/// when it stops. The resync is an hour long, so every pass here was caused by a watch.
+/// </summary>
 public sealed class NodeSliceControllerTests : IAsyncLifetime
 {
     private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(2);
+
+    private static readonly NodeSliceSettings Settings = new()
+    {
+        Resync = TimeSpan.FromHours(1),
+        RenewInterval = TimeSpan.FromMilliseconds(200),
+        WatchTimeout = TimeSpan.FromSeconds(30),
+        Retry = new RetryPolicy(int.MaxValue, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(300)),
+    };
 
     private readonly ControllerMetrics _metrics = new();
     private TestCluster _cluster = null!;
@@ -27,37 +40,99 @@ public sealed class NodeSliceControllerTests : IAsyncLifetime
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    private NodeSliceController Replica(string node, Func<CancellationToken, Task<int>> pass) =>
+    private NodeSliceWatches Watches(KubernetesConnection connection) =>
+        new(new ClusterApi(connection), new WhereaboutsClient(connection), TestCluster.Namespace, Settings, TimeProvider.System, NullLogger.Instance);
+
+    private NodeSliceController Replica(string node, NodeSliceWatches watches, Func<CancellationToken, Task<int>> pass, TimeSpan? leaseDuration = null) =>
         new(
-            new LeaseLock(_cluster.Connect(), TestCluster.Namespace, NodeSliceController.LeaseName, node, LeaseDuration, TimeProvider.System),
+            new LeaseLock(_cluster.Connect(), TestCluster.Namespace, NodeSliceController.LeaseName, node, leaseDuration ?? LeaseDuration, TimeProvider.System),
+            watches,
             pass,
-            TimeSpan.FromMilliseconds(50),
+            Settings,
             TimeProvider.System,
             NullLogger.Instance);
+
+    /// <summary>A replica whose passes are real, counted in <paramref name="passes"/>[0].</summary>
+    private NodeSliceController RealReplica(string node, int[] passes, TimeSpan? leaseDuration = null) => RealReplica(node, passes, Watches(_cluster.Connect()), leaseDuration);
+
+    private NodeSliceController RealReplica(string node, int[] passes, NodeSliceWatches watches, TimeSpan? leaseDuration)
+    {
+        var connection = _cluster.Connect();
+        var api = new ClusterApi(connection);
+        var pass = new NodeSlicePass(
+            api,
+            new WhereaboutsClient(connection),
+            TestCluster.Namespace,
+            new NodeSliceEvents(api, node, TimeProvider.System, NullLogger.Instance),
+            _metrics.NodeSlices,
+            NullLogger.Instance,
+            watches.Writing);
+        return Replica(
+            node,
+            watches,
+            async ct =>
+            {
+                var written = await pass.RunAsync(ct);
+                Interlocked.Increment(ref passes[0]);
+                return written;
+            },
+            leaseDuration);
+    }
+
+    private void SlicedNad(string name, string range) =>
+        _cluster.Nad(TestCluster.Namespace, name, $$$"""{"cniVersion":"0.3.1","name":"{{{name}}}","type":"macvlan","ipam":{"type":"whereabouts","range":"{{{range}}}","node_slice_size":"/26"}}""");
+
+    private List<string> Assigned(string pool = "slicenet") =>
+        _cluster.Store.Get("nodeslicepools", TestCluster.Namespace, pool) is { } found
+            ? [.. found["status"]!["allocations"]!.AsArray().Select(static a => (string)a!["nodeName"]!).Where(static n => n.Length > 0)]
+            : [];
+
+    private static async Task StopAsync(CancellationTokenSource stop, Task loop)
+    {
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => loop);
+        stop.Dispose();
+    }
+
+    /// <summary>Network slicenet and node a, and a leader with real passes, running once a has its slice.</summary>
+    private async Task<(int[] Passes, CancellationTokenSource Stop, Task Loop, NodeSliceWatches Watches)> LeadWithNodeAAsync(TimeSpan? leaseDuration = null)
+    {
+        SlicedNad("slicenet", "10.4.0.0/24");
+        _cluster.Store.CreateNode("a");
+        var passes = new int[1];
+        var watches = Watches(_cluster.Connect());
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        var loop = RealReplica("a", passes, watches, leaseDuration).RunAsync(stop.Token);
+        await Eventually.TrueAsync(() => Assigned().Contains("a"), "node a got no slice");
+        return (passes, stop, loop, watches);
+    }
 
     [Fact]
     public async Task ThreeReplicas_OnlyTheLeaseHolderRunsPasses_AnotherTakesOverWhenItStops()
     {
         var passes = new int[3];
         var stops = Enumerable.Range(0, 3).Select(_ => CancellationTokenSource.CreateLinkedTokenSource(Token)).ToArray();
-        var replicas = Enumerable.Range(0, 3).Select(i => Replica($"node-{i}", _ => Task.FromResult(Interlocked.Increment(ref passes[i])))).ToArray();
+        var replicas = Enumerable.Range(0, 3)
+            .Select(i => Replica($"node-{i}", Watches(_cluster.Connect()), _ => Task.FromResult(Interlocked.Increment(ref passes[i]))))
+            .ToArray();
         var loops = replicas.Select((r, i) => r.RunAsync(stops[i].Token)).ToArray();
         try
         {
             await Eventually.TrueAsync(() => replicas.Count(static r => r.IsLeader) == 1, "no replica took the Lease");
             var leader = Array.FindIndex(replicas, static r => r.IsLeader);
-            var before = passes.ToArray();
-            await Eventually.TrueAsync(() => passes[leader] >= before[leader] + 5, "the leader ran no passes");
+            await Eventually.TrueAsync(() => passes[leader] >= 1, "the leader ran no first pass");
+            var before = passes[leader];
+            _cluster.Store.CreateNode("joined");
+            await Eventually.TrueAsync(() => passes[leader] == before + 1, "the leader ran no pass for the new node");
 
             Assert.Equal(1, replicas.Count(static r => r.IsLeader));
-            Assert.All(Enumerable.Range(0, 3).Where(i => i != leader), i => Assert.Equal(before[i], passes[i]));
+            Assert.All(Enumerable.Range(0, 3).Where(i => i != leader), i => Assert.Equal(0, passes[i]));
             Assert.Equal($"node-{leader}", (string?)_cluster.Store.Get("leases", TestCluster.Namespace, NodeSliceController.LeaseName)!["spec"]!["holderIdentity"]);
 
             await stops[leader].CancelAsync();
             await Eventually.TrueAsync(() => replicas.Count(static r => r.IsLeader) == 1 && !replicas[leader].IsLeader, "nobody took over", TimeSpan.FromSeconds(15));
             var next = Array.FindIndex(replicas, static r => r.IsLeader);
-            var taken = passes[next];
-            await Eventually.TrueAsync(() => passes[next] > taken, "the new leader ran no passes");
+            await Eventually.TrueAsync(() => passes[next] >= 1, "the new leader ran no pass");
         }
         finally
         {
@@ -72,26 +147,156 @@ public sealed class NodeSliceControllerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Leader_NodeJoins_GetsItsSliceWithinAFewPasses()
+    public async Task Leader_NodeCreatedAfterStart_GetsItsSliceFromTheWatch()
     {
-        _cluster.Nad(TestCluster.Namespace, "slicenet", """{"cniVersion":"0.3.1","name":"slicenet","type":"macvlan","ipam":{"type":"whereabouts","range":"10.4.0.0/24","node_slice_size":"/26"}}""");
-        _cluster.Store.CreateNode("a");
-        var connection = _cluster.Connect();
-        var api = new ClusterApi(connection);
-        var pass = new NodeSlicePass(api, new WhereaboutsClient(connection), TestCluster.Namespace, new NodeSliceEvents(api, "a", TimeProvider.System, NullLogger.Instance), _metrics.NodeSlices, NullLogger.Instance);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
-        var loop = Replica("a", pass.RunAsync).RunAsync(stop.Token);
-
-        await Eventually.TrueAsync(() => Assigned().Contains("a"), "node a got no slice");
+        var (_, stop, loop, _) = await LeadWithNodeAAsync();
         _cluster.Store.CreateNode("b");
         await Eventually.TrueAsync(() => Assigned().Contains("b"), "node b got no slice");
 
-        await stop.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => loop);
+        await StopAsync(stop, loop);
     }
 
-    private List<string> Assigned() =>
-        _cluster.Store.Get("nodeslicepools", TestCluster.Namespace, "slicenet") is { } pool
-            ? [.. pool["status"]!["allocations"]!.AsArray().Select(static a => (string)a!["nodeName"]!).Where(static n => n.Length > 0)]
-            : [];
+    [Fact]
+    public async Task Leader_NadCreatedAfterStart_GetsItsNodeSlicePool()
+    {
+        _cluster.Store.CreateNode("a");
+        _cluster.Store.CreateNode("b");
+        var passes = new int[1];
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        var loop = RealReplica("a", passes).RunAsync(stop.Token);
+        await Eventually.TrueAsync(() => passes[0] >= 1, "no first pass");
+
+        SlicedNad("latenet", "10.7.0.0/24");
+
+        await Eventually.TrueAsync(() => Assigned("latenet").Order(StringComparer.Ordinal).SequenceEqual(["a", "b"]), "the new network got no NodeSlicePool with both nodes");
+        await StopAsync(stop, loop);
+    }
+
+    [Fact]
+    public async Task Leader_NodeSlicePoolDeletedByHand_IsCreatedAgainWithEveryNode()
+    {
+        var (_, stop, loop, _) = await LeadWithNodeAAsync();
+        var uid = (string)_cluster.Store.Get("nodeslicepools", TestCluster.Namespace, "slicenet")!["metadata"]!["uid"]!;
+
+        Assert.True(_cluster.Store.Delete("nodeslicepools", TestCluster.Namespace, "slicenet"));
+
+        await Eventually.TrueAsync(
+            () => Assigned().Contains("a") && (string)_cluster.Store.Get("nodeslicepools", TestCluster.Namespace, "slicenet")!["metadata"]!["uid"]! != uid,
+            "the NodeSlicePool was not created again");
+        await StopAsync(stop, loop);
+    }
+
+    [Fact]
+    public async Task Leader_OwnWrites_AreNoChanges()
+    {
+        var (passes, stop, loop, watches) = await LeadWithNodeAAsync();
+        _cluster.Store.CreateNode("b");
+        await Eventually.TrueAsync(() => Assigned().Contains("b"), "node b got no slice");
+
+        // The sentinel comes on the NodeSlicePool watch after the echoes of every write of the passes (one watch
+        // delivers in commit order), and the pass does not touch a NodeSlicePool without a network.
+        _cluster.Store.Create("nodeslicepools", System.Text.Json.Nodes.JsonNode.Parse("""
+            {"apiVersion":"whereabouts.cni.cncf.io/v1alpha1","kind":"NodeSlicePool","metadata":{"name":"sentinel","namespace":"kube-system"},"spec":{"range":"10.9.0.0/24","sliceSize":"/26"}}
+            """)!.AsObject());
+        await Eventually.TrueAsync(() => passes[0] == 3, "no pass for the sentinel");
+
+        // Three first lists, node b and the sentinel; neither the creation of slicenet nor b's assignment.
+        Assert.Equal(5, watches.Progress.Changes);
+        Assert.Equal(3, passes[0]);
+        await StopAsync(stop, loop);
+    }
+
+    [Fact]
+    public async Task Leader_WatchCutByTheServer_ResumesFromItsVersionAndSeesTheNodeCreatedMeanwhile()
+    {
+        // A Lease long enough to outlast the outage: leadership must not change, or the watches would start over.
+        var (passes, stop, loop, _) = await LeadWithNodeAAsync(TimeSpan.FromSeconds(30));
+        var watches = _cluster.Server.Counters.Get("watch", "nodes", 200);
+
+        _cluster.Faults.Pause(OutageMode.Refuse);
+        _cluster.Store.CreateNode("b");
+        _cluster.Faults.Resume();
+
+        await Eventually.TrueAsync(() => Assigned().Contains("b"), "node b got no slice after the outage");
+        Assert.True(_cluster.Server.Counters.Get("watch", "nodes", 200) > watches, "the node watch was not opened again");
+
+        // Every node list but one was a pass's: the watch resumed without listing again.
+        await Eventually.TrueAsync(() => _cluster.Server.Counters.Get("list", "nodes", 200) == passes[0] + 1, "the watch listed the nodes again");
+        await StopAsync(stop, loop);
+    }
+
+    [Fact]
+    public async Task Leader_WatchVersionCompactedAway_ListsAgainAndSeesTheNodeCreatedMeanwhile()
+    {
+        var (passes, stop, loop, _) = await LeadWithNodeAAsync(TimeSpan.FromSeconds(30));
+
+        _cluster.Faults.Pause(OutageMode.Refuse);
+        _cluster.Store.CreateNode("b");
+        _cluster.Store.Compact();
+        _cluster.Faults.Resume();
+
+        await Eventually.TrueAsync(() => Assigned().Contains("b"), "node b got no slice after the 410");
+        Assert.True(_cluster.Server.Counters.Get("list", "nodes", 200) >= passes[0] + 2, "the nodes were not listed again");
+        await StopAsync(stop, loop);
+    }
+
+    [Fact]
+    public async Task Leader_ChangesWhileAPassRuns_MakeExactlyOneMorePass()
+    {
+        var starts = new List<long>();
+        var blocked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var block = false;
+        var watches = Watches(_cluster.Connect());
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        var loop = Replica(
+            "a",
+            watches,
+            async ct =>
+            {
+                lock (starts)
+                {
+                    starts.Add(watches.Progress.Changes);
+                }
+
+                if (Volatile.Read(ref block))
+                {
+                    await blocked.Task.WaitAsync(ct);
+                }
+
+                return 0;
+            }).RunAsync(stop.Token);
+        int Passes()
+        {
+            lock (starts)
+            {
+                return starts.Count;
+            }
+        }
+
+        await Eventually.TrueAsync(() => Passes() == 1, "no first pass");
+        var listed = watches.Progress.Changes;
+        Volatile.Write(ref block, true);
+        _cluster.Store.CreateNode("x");
+        await Eventually.TrueAsync(() => Passes() == 2, "no pass for node x");
+
+        // While that pass hangs: two more nodes, and a change no pass reads (a label), which must count for nothing.
+        _cluster.Store.CreateNode("y");
+        _cluster.Store.CreateNode("z");
+        _cluster.Store.Update("nodes", null, "x", static n => n["metadata"]!["labels"] = new System.Text.Json.Nodes.JsonObject { ["role"] = "edge" });
+        await Eventually.TrueAsync(() => watches.Progress.Changes == listed + 3, "the watch did not report y and z");
+        Volatile.Write(ref block, false);
+        blocked.SetResult();
+        await Eventually.TrueAsync(() => Passes() == 3, "no pass after the hanging one");
+
+        // The sentinel: had y and z made a pass each, the pass that sees it would be the fifth.
+        _cluster.Store.CreateNode("sentinel");
+        await Eventually.TrueAsync(() => { lock (starts) { return starts.Any(c => c == listed + 4); } }, "no pass for the sentinel");
+        lock (starts)
+        {
+            Assert.Equal(4, starts.Count);
+            Assert.Equal(listed + 4, starts[3]);
+        }
+
+        await StopAsync(stop, loop);
+    }
 }
