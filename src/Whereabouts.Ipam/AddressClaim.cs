@@ -8,11 +8,18 @@ internal sealed class AddressClaim(AddressClaims claims, string pool) : IDisposa
     private Ip? _held;
 
     /// <summary>
-    /// The addresses this ADD must not aim at: those it saw reserved by other pods, and those other ADDs of this process
-    /// are aiming at. <see cref="ClaimedByOthers"/> tells how many of them are only claims.
+    /// The addresses this ADD must not aim at: those it saw reserved by other pods, and (with
+    /// <paramref name="includeClaims"/>) those other ADDs of this process are aiming at. <see cref="ClaimedByOthers"/>
+    /// tells how many of them are only claims.
     /// </summary>
-    public IReadOnlyCollection<Ip> Avoid(HashSet<Ip> takenElsewhere)
+    public IReadOnlyCollection<Ip> Avoid(HashSet<Ip> takenElsewhere, bool includeClaims)
     {
+        ClaimedByOthers = 0;
+        if (!includeClaims)
+        {
+            return takenElsewhere;
+        }
+
         var avoid = new HashSet<Ip>(takenElsewhere);
         ClaimedByOthers = claims.CopyOthers(pool, _held, avoid);
         return ClaimedByOthers == 0 ? takenElsewhere : avoid;

@@ -28,6 +28,7 @@ public sealed partial class IpamService
     private readonly ReservationRemover _remover;
     private readonly NodeSliceResolver _slices;
     private readonly AddressClaims _claims = new();
+    private readonly SharedRangeContention _contention;
 
     public IpamService(IIpamStore store, ILogger logger, IpamOptions? options = null, TimeProvider? time = null)
     {
@@ -38,6 +39,7 @@ public sealed partial class IpamService
         _retry = new StoreRetry(_options, _time, _logger);
         _remover = new ReservationRemover(_store.Reservations, _retry, _options, _time, _logger);
         _slices = new NodeSliceResolver(_store, _retry, _logger, _options.NodeName);
+        _contention = new SharedRangeContention(_time);
     }
 
     /// <summary>Allocates one address per range. If a later range fails, the earlier ones are released before the error is thrown.</summary>
@@ -144,6 +146,20 @@ public sealed partial class IpamService
         }
     }
 
+    /// <summary>True when the pool already has an entry of <paramref name="owner"/>'s attachment.</summary>
+    private static bool Holds(PoolSnapshot snapshot, AllocationOwner owner)
+    {
+        foreach (var allocation in snapshot.Allocations.Values)
+        {
+            if (owner.Owns(allocation))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>True when another owner took <paramref name="address"/> since this call chose it.</summary>
     internal static bool HeldByOther(PoolSnapshot snapshot, Ip address, AllocationOwner owner) =>
         address.Family == snapshot.Base.Family && address >= snapshot.Base
@@ -168,8 +184,9 @@ public sealed partial class IpamService
                     var snapshot = await _store.Pools.GetOrCreateAsync(key, token);
                     LogUnreadableKeys(snapshot);
                     rivals.Observe(snapshot, owner);
-                    // A requested address is not claimed: the reservation and the pool write settle who asked first.
-                    var avoid = requested is null ? claim.Avoid(rivals.TakenElsewhere) : rivals.TakenElsewhere;
+                    // Claims only steer a new choice: a requested address, or one the pool already gives this
+                    // attachment, is settled by the reservation and the pool write, whoever else aims at it.
+                    var avoid = claim.Avoid(rivals.TakenElsewhere, includeClaims: requested is null && !Holds(snapshot, owner));
                     var plan = Plan(range, snapshot, owner, requested, rivals, avoid, hold.Address);
                     rivals.Chose(plan.Address);
                     var ip = plan.Address ?? default;
@@ -226,6 +243,7 @@ public sealed partial class IpamService
 
                     IpamMetrics.Conflicts.Add(1);
                     IpamLog.Conflict(_logger, key.Name, backoff.Attempts + 1);
+                    _contention.Lost(key.Name);
                     await StoreRetry.PauseAsync(backoff, null, token);
                 }
                 catch (StoreUnavailableException ex) when (ex.IsTransient && !token.IsCancellationRequested)
@@ -272,6 +290,7 @@ public sealed partial class IpamService
 
         IpamLog.TakenElsewhere(_logger, ip, claim.Reservation.PodRef, key.Name);
         rivals.LostReservation(ip);
+        _contention.Lost(key.Name);
         return false;
     }
 
@@ -302,8 +321,8 @@ public sealed partial class IpamService
     /// The address this attempt aims at. A cluster-wide reservation this call already holds is kept while the pool
     /// still has its address free: moving would cost a create and a delete, and the reservation keeps other ADDs off
     /// it anyway. Otherwise the lowest free address not in <paramref name="avoid"/> (searched from the point
-    /// <see cref="IpamOptions.SpreadKey"/> gives, outside node slices), or, after enough lost races, a random one among
-    /// the next few.
+    /// <see cref="IpamOptions.SpreadKey"/> gives in a shared pool where this process lately lost races to others), or,
+    /// after enough lost races, a random one among the next few.
     /// </summary>
     private AssignPlan Plan(
         AllocationRange range, PoolSnapshot snapshot, AllocationOwner owner, Ip? requested, ContentionRecord rivals, IReadOnlyCollection<Ip> avoid, Ip? held)
@@ -319,7 +338,9 @@ public sealed partial class IpamService
 
         var spread = _options.SpreadAfterCollisions > 0 && rivals.Collisions >= _options.SpreadAfterCollisions;
         var skip = spread ? Random.Shared.Next(SpreadWindow) : 0;
-        var start = range.Config.Slice is null ? SpreadStart.For(_options.SpreadKey, range.FreeCount) : UInt128.Zero;
+        var start = range.Config.Slice is null && _contention.IsContended(snapshot.Key.Name)
+            ? SpreadStart.For(_options.SpreadKey, range.FreeCount)
+            : UInt128.Zero;
         return PoolPlanner.Assign(range, snapshot.Base, snapshot.Allocations, owner, requested, avoid, skip, start);
     }
 

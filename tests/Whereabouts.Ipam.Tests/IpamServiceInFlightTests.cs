@@ -2,7 +2,7 @@ namespace Whereabouts.Ipam.Tests;
 
 /// <summary>
 /// One engine serving many ADDs at once (the node agent): they aim at different addresses from their first attempt,
-/// and a node's agent searches a shared range from its own point.
+/// and a node's agent that loses races to other nodes in a shared range searches it from its own point.
 /// </summary>
 public sealed class IpamServiceInFlightTests : IAsyncDisposable
 {
@@ -67,23 +67,44 @@ public sealed class IpamServiceInFlightTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task AllocateAsync_SpreadKey_StartsWhereTheKeySaysAndDiffersByNode()
+    public async Task AllocateAsync_SpreadKeyWithoutContention_LowestFreeAsUpstream()
     {
-        var wide = Configs.Of("10.2.0.0/16");
-        var a = await Services.Over(_store, Services.Fast with { SpreadKey = "node-a" }).AddAsync(wide, Pods.Pod(1));
-        var a2 = await Services.Over(_store, Services.Fast with { SpreadKey = "node-a" }).AddAsync(wide, Pods.Pod(2));
-        var b = await Services.Over(_store, Services.Fast with { SpreadKey = "node-b" }).AddAsync(wide, Pods.Pod(3));
+        var service = Services.Over(_store, Services.Fast with { SpreadKey = "node-a" });
 
-        var usable = (UInt128)65534;
-        Assert.Equal(Ip.Parse("10.2.0.1").Value + SpreadStart.For("node-a", usable), a.Value);
-        Assert.Equal(a.Value + 1, a2.Value);
-        Assert.Equal(Ip.Parse("10.2.0.1").Value + SpreadStart.For("node-b", usable), b.Value);
+        Assert.Equal(Ip.Parse("10.0.0.1"), await service.AddAsync(Config, Pods.Pod(1)));
+        Assert.Equal(Ip.Parse("10.0.0.2"), await service.AddAsync(Config, Pods.Pod(2)));
     }
 
     [Fact]
-    public async Task AllocateAsync_NoSpreadKey_LowestFreeAsUpstream()
+    public async Task AllocateAsync_SpreadKeyAfterALostRace_StartsWhereTheKeySaysUntilTheMemoryFades()
     {
-        Assert.Equal(Ip.Parse("10.0.0.1"), await Services.Over(_store).AddAsync(Config, Pods.Pod(1)));
+        var wide = Configs.Of("10.2.0.0/16");
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        string? lost = null;
+        _store.Reservations.BeforeCreate = (name, _) =>
+        {
+            if (lost is null)
+            {
+                lost = name;
+                _store.Reservations.Seed(name, "ns/rival-on-another-node", "net1");
+            }
+
+            return Task.CompletedTask;
+        };
+        var nodeA = Services.Over(_store, Services.Fast with { SpreadKey = "node-a" }, clock);
+        var nodeB = Services.Over(_store, Services.Fast with { SpreadKey = "node-b" });
+        var first = Ip.Parse("10.2.0.1").Value;
+        var usable = (UInt128)65534;
+
+        Assert.Equal(first + SpreadStart.For("node-a", usable), (await nodeA.AddAsync(wide, Pods.Pod(1))).Value);
+        Assert.Equal(first + SpreadStart.For("node-a", usable) + 1, (await nodeA.AddAsync(wide, Pods.Pod(2))).Value);
+
+        // The rival's ADD failed after all; node B never lost a race here: lowest first.
+        Assert.True(_store.Reservations.Remove(lost!));
+        Assert.Equal(first, (await nodeB.AddAsync(wide, Pods.Pod(3))).Value);
+
+        clock.Advance(SharedRangeContention.Memory);
+        Assert.Equal(first + 1, (await nodeA.AddAsync(wide, Pods.Pod(4))).Value);
     }
 
     private static async Task Eventually(Func<bool> condition)
