@@ -39,7 +39,7 @@ public sealed partial class IpamService
         _retry = new StoreRetry(_options, _time, _logger);
         _remover = new ReservationRemover(_store.Reservations, _retry, _options, _time, _logger);
         _slices = new NodeSliceResolver(_store, _retry, _logger, _options.NodeName);
-        _contention = new SharedRangeContention(_time);
+        _contention = new SharedRangeContention(_options.SpreadKey, _time);
     }
 
     /// <summary>Allocates one address per range. If a later range fails, the earlier ones are released before the error is thrown.</summary>
@@ -338,9 +338,7 @@ public sealed partial class IpamService
 
         var spread = _options.SpreadAfterCollisions > 0 && rivals.Collisions >= _options.SpreadAfterCollisions;
         var skip = spread ? Random.Shared.Next(SpreadWindow) : 0;
-        var start = range.Config.Slice is null && _contention.IsContended(snapshot.Key.Name)
-            ? SpreadStart.For(_options.SpreadKey, range.FreeCount)
-            : UInt128.Zero;
+        var start = range.Config.Slice is null ? _contention.StartOf(snapshot.Key.Name, range.FreeCount) : UInt128.Zero;
         return PoolPlanner.Assign(range, snapshot.Base, snapshot.Allocations, owner, requested, avoid, skip, start);
     }
 

@@ -107,6 +107,32 @@ public sealed class IpamServiceInFlightTests : IAsyncDisposable
         Assert.Equal(first + 1, (await nodeA.AddAsync(wide, Pods.Pod(4))).Value);
     }
 
+    [Fact]
+    public async Task AllocateAsync_LosesAgainWhereTheKeyPointed_JumpsElsewhere()
+    {
+        var wide = Configs.Of("10.3.0.0/16");
+        var losses = 0;
+        _store.Reservations.BeforeCreate = (name, _) =>
+        {
+            if (losses++ < 2)
+            {
+                _store.Reservations.Seed(name, $"ns/rival-{losses}", "net1");
+            }
+
+            return Task.CompletedTask;
+        };
+        var service = Services.Over(_store, Services.Fast with { SpreadKey = "node-a" });
+        var first = Ip.Parse("10.3.0.1").Value;
+        var keyPoint = first + SpreadStart.For("node-a", 65534);
+
+        var chosen = await service.AddAsync(wide, Pods.Pod(1));
+
+        Assert.Equal(3, losses);
+        Assert.NotEqual(first, chosen.Value);
+        Assert.NotEqual(keyPoint, chosen.Value);
+        Assert.NotEqual(keyPoint + 1, chosen.Value);
+    }
+
     private static async Task Eventually(Func<bool> condition)
     {
         var until = DateTime.UtcNow + TimeSpan.FromSeconds(10);
