@@ -32,6 +32,24 @@ public sealed class IpamRequestHandlerTests : IAsyncDisposable
         Assert.Equal(2, del.Released);
     }
 
+    /// <summary>In node-slice mode the engine allocates from the range narrowed to the node's slice; the answer still names the configured range.</summary>
+    [Fact]
+    public async Task Add_NodeSliceMode_AddressFromTheNodesSliceWithTheRangesIndex()
+    {
+        var slices = new FakeNodeSliceStore { NodeName = "node-b" };
+        slices.Set("slicenet", "10.0.0.0/24", "/26", ("node-a", "10.0.0.0/26"), ("node-b", "10.0.0.64/26"));
+        _store.NodeSlices = slices;
+        const string config = """
+            {"cniVersion":"1.0.0","name":"slicenet","type":"macvlan","ipam":{"type":"whereabouts","range":"10.0.0.0/24",
+             "node_slice_size":"/26","kubernetes":{"kubeconfig":"/k"}}}
+            """;
+
+        var add = await Handler.HandleAsync(Requests.Add() with { NetworkConfig = config }, TestContext.Current.CancellationToken);
+
+        Assert.Null(add.Error);
+        Assert.Equal([new AgentAddress(0, "10.0.0.65", null)], add.Addresses);
+    }
+
     [Fact]
     public async Task Add_RequestedAddressAndFlatFile_AppliedAsThePluginReadThem()
     {

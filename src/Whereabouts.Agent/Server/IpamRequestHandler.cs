@@ -106,7 +106,8 @@ public sealed partial class IpamRequestHandler(IIpamStore store, ILogger logger,
     {
         for (var i = 0; i < config.Ranges.Count; i++)
         {
-            if (ReferenceEquals(config.Ranges[i], range) || config.Ranges[i] == range)
+            // In node-slice mode the engine allocated from the range narrowed to this node's slice.
+            if (ReferenceEquals(config.Ranges[i], range) || config.Ranges[i] == range || config.Ranges[i] == range with { Slice = config.Ranges[i].Slice })
             {
                 return i;
             }

@@ -93,4 +93,69 @@ public sealed class KubernetesNodeSliceTests
         var del = await KubeCluster.PodAsync("DEL", "c1", "pod-1", SliceConfig(cluster), "node-7");
         Assert.True(del.ExitCode == 0, del.ToString());
     }
+
+    /// <summary>
+    /// Through the node agent, as a cluster runs it: the Node and the NetworkAttachmentDefinition exist, the agent's own
+    /// slice controller (it holds the Lease, being the only replica) writes the NodeSlicePool, and the agent allocates
+    /// in its node's slice, from its watched cache; every DEL leaves nothing.
+    /// </summary>
+    [Fact]
+    public async Task ThroughTheAgent_SliceFromTheAgentsController_ConcurrentAddsInTheNodesSlice_DelLeavesNothing()
+    {
+        await using var cluster = await KubeCluster.StartAsync(ClusterMode.Agent);
+        cluster.Faults.SetWriteLatency(TimeSpan.FromMilliseconds(5));
+        var config = SliceConfig(cluster);
+        cluster.Server.Store.CreateNode("node-x");
+        cluster.Server.Store.CreateNode("node-a");
+        cluster.Server.Store.Create("network-attachment-definitions", new JsonObject
+        {
+            ["apiVersion"] = "k8s.cni.cncf.io/v1",
+            ["kind"] = "NetworkAttachmentDefinition",
+            ["metadata"] = new JsonObject { ["name"] = "slicenet", ["namespace"] = "default" },
+            ["spec"] = new JsonObject { ["config"] = config },
+        });
+        var slice = await SliceOfAsync(cluster, "node-a");
+
+        var adds = await PerNode.RunAsync(PodsPerNode * 2, 1, 8, (i, _) => KubeCluster.PodAsync("ADD", $"c{i}", $"pod-{i}", config, "node-a"));
+
+        Assert.All(adds, a => Assert.True(a.ExitCode == 0, a + cluster.AgentLog));
+        Assert.DoesNotContain(adds, static a => a.Stderr.Contains("serving the call directly", StringComparison.Ordinal));
+        var addresses = adds.Select(static a => System.Net.IPAddress.Parse(CniCall.Addresses(a.Stdout).Single().Split('/')[0])).ToList();
+        Assert.All(adds, static a => Assert.EndsWith("/24", CniCall.Addresses(a.Stdout).Single(), StringComparison.Ordinal));
+        Assert.All(addresses, a => Assert.True(InSlice(a, slice), $"{a} is outside node-a's slice {slice}"));
+        Assert.Equal(addresses.Count, addresses.Distinct().Count());
+        var allocations = cluster.Allocations();
+        Assert.Equal([$"slicenet-node-a-{slice.Replace('/', '-')}"], allocations.Select(static a => a.Pool).Distinct());
+        Assert.Equal(allocations.Count, cluster.Reservations().Count);
+
+        var dels = await PerNode.RunAsync(PodsPerNode * 2, 1, 8, (i, _) => KubeCluster.PodAsync("DEL", $"c{i}", $"pod-{i}", config, "node-a"));
+
+        Assert.All(dels, d => Assert.True(d.ExitCode == 0, d + cluster.AgentLog));
+        Assert.Empty(cluster.Allocations());
+        Assert.Empty(cluster.Reservations());
+    }
+
+    /// <summary>The slice the NodeSlicePool gives <paramref name="node"/>, once the controller has written it.</summary>
+    private static async Task<string> SliceOfAsync(KubeCluster cluster, string node)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var assigned = cluster.Server.Store.Get("nodeslicepools", KubeCluster.Namespace, "slicenet")?["status"]?["allocations"]?.AsArray()
+                .FirstOrDefault(a => (string?)a?["nodeName"] == node);
+            if (assigned is not null)
+            {
+                return (string)assigned["sliceRange"]!;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the agent's slice controller gave node-a no slice within 30 s: " + cluster.AgentLog);
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+    }
+
+    private static bool InSlice(System.Net.IPAddress address, string slice)
+    {
+        var network = System.Net.IPNetwork.Parse(slice);
+        return network.Contains(address) && !address.Equals(network.BaseAddress);
+    }
 }
