@@ -27,15 +27,17 @@ public sealed partial class IpamService
         {
             using var deadline = new OperationDeadline(_options.DelTimeout, _time, cancellationToken);
             config = await _slices.ApplyAsync(config, forRelease: true, deadline.Token);
-            var ranges = await ReleaseAllAsync(config, (_, a) => a.ContainerId == containerId && a.IfName == ifName, deadline);
 
             // Reservations this attachment owns without a pool entry: a killed DEL removed the entry but not yet its
             // reservation, or a killed ADD attempt reserved an address and never wrote the pool, and the attempt that
             // then succeeded (a retry, or the plugin's fallback when a node agent died) took another address. Nothing in
-            // the pools points at those, so they are looked up by the attachment's label: one LIST per DEL.
-            if (config.EnableOverlappingRanges)
+            // the pools points at those, so they are looked up by the attachment's label: one LIST per DEL, sent
+            // beside the pool writes rather than after them (those reservations were made before this DEL began).
+            var lookup = config.EnableOverlappingRanges ? FindOwnReservationsAsync(containerId, deadline) : null;
+            var ranges = await ReleaseAllAsync(config, (_, a) => a.ContainerId == containerId && a.IfName == ifName, deadline);
+            if (lookup is not null)
             {
-                await ReleaseOrphanReservationsAsync(config, containerId, ifName, ranges, deadline);
+                await ReleaseOrphanReservationsAsync(config, containerId, ifName, ranges, await lookup, deadline);
             }
 
             return ranges.Sum(static r => r.Removed.Count);
@@ -333,16 +335,30 @@ public sealed partial class IpamService
     /// the container's label, not by listing the cluster.
     /// </summary>
     private async Task ReleaseOrphanReservationsAsync(
-        IpamConfig config, string containerId, string ifName, IReadOnlyList<RangeRelease> ranges, OperationDeadline deadline)
+        IpamConfig config,
+        string containerId,
+        string ifName,
+        IReadOnlyList<RangeRelease> ranges,
+        (IReadOnlyList<Reservation> Found, Exception? Error) lookup,
+        OperationDeadline deadline)
     {
         try
         {
+            if (lookup.Error is { } error)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+            }
+
             // The pods this DEL released entries of: a reservation naming another pod has changed hands and stays.
             var pods = ranges.SelectMany(static r => r.Removed).Select(static e => e.Allocation.PodRef).ToHashSet(StringComparer.Ordinal);
-            var found = await _retry.RunAsync(ct => _store.Reservations.FindByContainerAsync(containerId, ct), "reservations of container " + containerId, deadline);
-            foreach (var reservation in found)
+
+            // The released entries' own reservations were handled with their entries.
+            var handled = ranges.SelectMany(static r => r.Removed)
+                .Select(e => ObjectNames.OverlappingReservation(e.Address, config.PoolNetworkName))
+                .ToHashSet(StringComparer.Ordinal);
+            foreach (var reservation in lookup.Found)
             {
-                if (reservation.ContainerId != containerId || reservation.IfName != ifName
+                if (reservation.ContainerId != containerId || reservation.IfName != ifName || handled.Contains(reservation.Name)
                     || (pods.Count > 0 && !pods.Contains(reservation.PodRef))
                     || ranges.Any(r => UsesReservation(r.Last, reservation, config.PoolNetworkName)))
                 {
@@ -359,6 +375,21 @@ public sealed partial class IpamService
         {
             IpamMetrics.ReleaseFailures.Add(1);
             throw new ReleaseFailedException($"could not release the reservations of container {containerId} interface {ifName}: {ex.Message}", [Failure(null, ex, null, deadline)]);
+        }
+    }
+
+    /// <summary>The attachment's reservations by its label; a failure is returned, so that the task never goes unobserved.</summary>
+    private async Task<(IReadOnlyList<Reservation> Found, Exception? Error)> FindOwnReservationsAsync(string containerId, OperationDeadline deadline)
+    {
+        try
+        {
+            return (await _retry.RunAsync(ct => _store.Reservations.FindByContainerAsync(containerId, ct), "reservations of container " + containerId, deadline), null);
+        }
+#pragma warning disable CA1031 // Handed to the caller, which decides once the pool writes are done.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return ([], ex);
         }
     }
 
