@@ -39,6 +39,14 @@ public sealed record IpamOptions
     /// </summary>
     public string? SpreadKey { get; init; }
 
+    /// <summary>
+    /// Send the independent requests of one operation side by side (a DEL's reservation lookup beside its pool writes).
+    /// For a process that keeps its connections warm (the node agent), it saves a round trip per DEL; a plugin process
+    /// would open a second TLS connection for the second request in flight, which costs more than it saves (measured:
+    /// the 1,000-pod delete round 1.5 to 2 s slower in direct mode, 2 ms more plugin CPU per DEL). Off by default.
+    /// </summary>
+    public bool OverlapRequests { get; init; }
+
     /// <summary>This node's name: in node-slice mode, addresses come from the slice the NodeSlicePool assigns to it.</summary>
     public string? NodeName { get; init; }
 

@@ -32,12 +32,12 @@ public sealed partial class IpamService
             // reservation, or a killed ADD attempt reserved an address and never wrote the pool, and the attempt that
             // then succeeded (a retry, or the plugin's fallback when a node agent died) took another address. Nothing in
             // the pools points at those, so they are looked up by the attachment's label: one LIST per DEL, sent
-            // beside the pool writes rather than after them (those reservations were made before this DEL began).
-            var lookup = config.EnableOverlappingRanges ? FindOwnReservationsAsync(containerId, deadline) : null;
+            // beside the pool writes where requests may overlap (those reservations were made before this DEL began).
+            var lookup = config.EnableOverlappingRanges && _options.OverlapRequests ? FindOwnReservationsAsync(containerId, deadline) : null;
             var ranges = await ReleaseAllAsync(config, (_, a) => a.ContainerId == containerId && a.IfName == ifName, deadline);
-            if (lookup is not null)
+            if (config.EnableOverlappingRanges)
             {
-                await ReleaseOrphanReservationsAsync(config, containerId, ifName, ranges, await lookup, deadline);
+                await ReleaseOrphanReservationsAsync(config, containerId, ifName, ranges, await (lookup ?? FindOwnReservationsAsync(containerId, deadline)), deadline);
             }
 
             return ranges.Sum(static r => r.Removed.Count);

@@ -133,6 +133,28 @@ public sealed class IpamServiceInFlightTests : IAsyncDisposable
         Assert.NotEqual(keyPoint + 1, chosen.Value);
     }
 
+    /// <summary>The agent sends a DEL's reservation lookup beside its pool write; a plugin process sends it after (one connection).</summary>
+    [Theory]
+    [InlineData(true, 1)]
+    [InlineData(false, 0)]
+    public async Task ReleaseAsync_OverlapRequests_LookupSentBeforeThePoolWriteOnlyWhenAllowed(bool overlap, int lookupsBeforeWrite)
+    {
+        var service = Services.Over(_store, Services.Fast with { OverlapRequests = overlap });
+        await service.AddAsync(Config, Pods.Pod(1));
+        var seen = -1;
+        _store.Pools.BeforeUpdate = (_, _) =>
+        {
+            seen = _store.CallCount(FakeOperation.FindReservations);
+            return Task.CompletedTask;
+        };
+
+        Assert.Equal(1, await service.DelAsync(Config, Pods.Pod(1)));
+
+        Assert.Equal(lookupsBeforeWrite, seen);
+        Assert.Equal(1, _store.CallCount(FakeOperation.FindReservations));
+        Assert.Empty(_store.Reservations.All());
+    }
+
     private static async Task Eventually(Func<bool> condition)
     {
         var until = DateTime.UtcNow + TimeSpan.FromSeconds(10);

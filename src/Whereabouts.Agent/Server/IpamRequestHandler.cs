@@ -22,11 +22,13 @@ public sealed partial class IpamRequestHandler(IIpamStore store, ILogger logger,
 {
     /// <summary>
     /// As the plugin on the Kubernetes datastore (spread out after two lost races, see
-    /// <see cref="IpamOptions.SpreadAfterCollisions"/>), and each node from its own point of a shared range.
+    /// <see cref="IpamOptions.SpreadAfterCollisions"/>), each node from its own point of a contended shared range, and
+    /// independent requests side by side over the agent's warm connections.
     /// </summary>
     private readonly AttachmentOrder _order = new();
 
-    private readonly IpamService _service = new(store, logger, IpamOptions.Default with { SpreadAfterCollisions = 2, SpreadKey = nodeName }, time);
+    private readonly IpamService _service = new(
+        store, logger, IpamOptions.Default with { SpreadAfterCollisions = 2, SpreadKey = nodeName, OverlapRequests = true }, time);
 
     public async Task<AgentAnswer> HandleAsync(AgentRequest request, CancellationToken cancellationToken)
     {
