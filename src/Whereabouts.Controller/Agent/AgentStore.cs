@@ -35,6 +35,7 @@ internal sealed class AgentStore : IAsyncDisposable
         try
         {
             var store = await SharedKubernetesIpamStore.StartAsync(connection, poolNamespace, options.Node, logger, null, cancellationToken);
+            _ = Task.Run(() => CompactAfterSyncAsync(store, cancellationToken), CancellationToken.None);
             return new AgentStore(connection, store);
         }
         catch
@@ -42,6 +43,26 @@ internal sealed class AgentStore : IAsyncDisposable
             connection.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Once the caches hold every pool and reservation, a compacting collection that gives the memory back (the first
+    /// lists are parsed in full: a 10,000-entry pool is a 1.5 MB object, 10,000 reservations are 20 pages; measured 75
+    /// MiB resident with them cached before, 63 MiB after), then <see cref="HeapTrim"/> for the agent's life.
+    /// </summary>
+    private static async Task CompactAfterSyncAsync(SharedKubernetesIpamStore store, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.WaitForSyncAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped before the caches were synced.
+            return;
+        }
+
+        await HeapTrim.Default.RunAsync(cancellationToken);
     }
 
     /// <summary>The store first (it stops its watches), then the connection it does not own.</summary>
