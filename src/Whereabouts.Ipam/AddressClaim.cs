@@ -8,14 +8,14 @@ internal sealed class AddressClaim(AddressClaims claims, string pool) : IDisposa
     private Ip? _held;
 
     /// <summary>
-    /// The addresses this ADD must not aim at: those it saw reserved by other pods, and (with
-    /// <paramref name="includeClaims"/>) those other ADDs of this process are aiming at. <see cref="ClaimedByOthers"/>
-    /// tells how many of them are only claims.
+    /// The addresses this ADD must not aim at: those it saw reserved by other pods, and those other ADDs of this process
+    /// are aiming at when <paramref name="mayAvoidClaims"/> agrees (asked only when there are such claims, so a plugin
+    /// process, alone in its process, pays nothing). <see cref="ClaimedByOthers"/> tells how many are only claims.
     /// </summary>
-    public IReadOnlyCollection<Ip> Avoid(HashSet<Ip> takenElsewhere, bool includeClaims)
+    public IReadOnlyCollection<Ip> Avoid(HashSet<Ip> takenElsewhere, Func<bool> mayAvoidClaims)
     {
         ClaimedByOthers = 0;
-        if (!includeClaims)
+        if (!claims.AnyOther(pool, _held) || !mayAvoidClaims())
         {
             return takenElsewhere;
         }

@@ -40,6 +40,15 @@ internal sealed class AddressClaims
         }
     }
 
+    /// <summary>True when another ADD than the one holding <paramref name="own"/> claims an address in <paramref name="pool"/>.</summary>
+    public bool AnyOther(string pool, Ip? own)
+    {
+        lock (_gate)
+        {
+            return _byPool.TryGetValue(pool, out var claimed) && claimed.Count > (own is { } held && claimed.Contains(held) ? 1 : 0);
+        }
+    }
+
     /// <summary>The addresses claimed in <paramref name="pool"/>, except <paramref name="own"/>, added to <paramref name="into"/>; how many were added.</summary>
     public int CopyOthers(string pool, Ip? own, HashSet<Ip> into)
     {

@@ -42,7 +42,10 @@ public sealed partial class IpamService
         _contention = new SharedRangeContention(_options.SpreadKey, _time);
     }
 
-    /// <summary>Allocates one address per range. If a later range fails, the earlier ones are released before the error is thrown.</summary>
+    /// <summary>
+    /// Allocates one address per range, returned in the order of the configuration's ranges. If a later range fails,
+    /// the earlier ones are released before the error is thrown.
+    /// </summary>
     public async Task<IReadOnlyList<AllocatedAddress>> AllocateAsync(AllocationRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -186,7 +189,7 @@ public sealed partial class IpamService
                     rivals.Observe(snapshot, owner);
                     // Claims only steer a new choice: a requested address, or one the pool already gives this
                     // attachment, is settled by the reservation and the pool write, whoever else aims at it.
-                    var avoid = claim.Avoid(rivals.TakenElsewhere, includeClaims: requested is null && !Holds(snapshot, owner));
+                    var avoid = claim.Avoid(rivals.TakenElsewhere, () => requested is null && !Holds(snapshot, owner));
                     var plan = Plan(range, snapshot, owner, requested, rivals, avoid, hold.Address);
                     rivals.Chose(plan.Address);
                     var ip = plan.Address ?? default;

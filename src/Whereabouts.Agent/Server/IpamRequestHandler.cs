@@ -62,7 +62,8 @@ public sealed partial class IpamRequestHandler(IIpamStore store, ILogger logger,
                 var addresses = await service.AllocateAsync(allocation, cancellationToken);
                 return new AgentAnswer
                 {
-                    Addresses = [.. addresses.Select(a => new AgentAddress(IndexOf(config, a.Range), a.Address.ToString(), a.Gateway?.ToString()))],
+                    // One address per configured range, in their order (in node-slice mode from the slice-narrowed range).
+                    Addresses = [.. addresses.Select((a, range) => new AgentAddress(range, a.Address.ToString(), a.Gateway?.ToString()))],
                 };
             case AgentVerb.Del:
                 return new AgentAnswer { Released = await service.ReleaseAsync(config, request.ContainerId, request.IfName, cancellationToken) };
@@ -102,20 +103,6 @@ public sealed partial class IpamRequestHandler(IIpamStore store, ILogger logger,
         }
 
         return config;
-    }
-
-    private static int IndexOf(IpamConfig config, RangeConfig range)
-    {
-        for (var i = 0; i < config.Ranges.Count; i++)
-        {
-            // In node-slice mode the engine allocated from the range narrowed to this node's slice.
-            if (ReferenceEquals(config.Ranges[i], range) || config.Ranges[i] == range || config.Ranges[i] == range with { Slice = config.Ranges[i].Slice })
-            {
-                return i;
-            }
-        }
-
-        throw new InvalidOperationException($"allocated from range {range.Subnet}, which is not in the configuration");
     }
 
     private static List<Ip> ParseAll(IReadOnlyList<string> values) =>
