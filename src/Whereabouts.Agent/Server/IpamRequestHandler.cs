@@ -20,13 +20,14 @@ namespace Whereabouts.Agent.Server;
 /// <param name="nodeName">The agent's node: where in a shared range its ADDs start looking (<see cref="IpamOptions.SpreadKey"/>).</param>
 public sealed partial class IpamRequestHandler(IIpamStore store, ILogger logger, TimeProvider time, string? nodeName = null) : IAgentHandler
 {
-    /// <summary>
-    /// As the plugin on the Kubernetes datastore (spread out after two lost races, see
-    /// <see cref="IpamOptions.SpreadAfterCollisions"/>), each node from its own point of a contended shared range, and
-    /// independent requests side by side over the agent's warm connections.
-    /// </summary>
+    /// <summary>One container's requests one after another (<see cref="AttachmentOrder"/>).</summary>
     private readonly AttachmentOrder _order = new();
 
+    /// <summary>
+    /// One engine for every request of the process, as the plugin on the Kubernetes datastore (spread out after two
+    /// lost races, see <see cref="IpamOptions.SpreadAfterCollisions"/>), each node from its own point of a contended
+    /// shared range, and independent requests side by side over the agent's warm connections.
+    /// </summary>
     private readonly IpamService _service = new(
         store, logger, IpamOptions.Default with { SpreadAfterCollisions = 2, SpreadKey = nodeName, OverlapRequests = true }, time);
 
