@@ -61,4 +61,16 @@ internal static class ExitCodes
             _ => (Failure, $"{exception.GetType().Name}: {exception.Message}"),
         };
     }
+
+    /// <summary>
+    /// True for an exception that no exit code maps: a bug rather than a condition of the node or the cluster, so its
+    /// stack trace is worth printing after the line.
+    /// </summary>
+    public static bool IsUnexpected(Exception exception, CancellationToken cancellationToken) => exception switch
+    {
+        CommandLineException or NotInClusterException or PluginUnusableException or IpamException => false,
+        OperationCanceledException when cancellationToken.IsCancellationRequested => false,
+        IOException or UnauthorizedAccessException or FormatException => false,
+        _ => true,
+    };
 }

@@ -4,7 +4,8 @@ namespace Whereabouts.Controller.Cli;
 
 /// <summary>
 /// A <c>whereabouts-controller</c> subcommand: it reads its typed options from the parse result, runs, and returns an
-/// exit code. An exception that escapes becomes one line on stderr and the code <see cref="ExitCodes.For"/> picks.
+/// exit code. An exception that escapes becomes one line on stderr and the code <see cref="ExitCodes.For"/> picks;
+/// one that no code maps (a bug) is followed by its stack trace.
 /// </summary>
 internal abstract class VerbCommand : Command
 {
@@ -33,6 +34,12 @@ internal abstract class VerbCommand : Command
         {
             var (code, message) = Describe(ex, cancellationToken);
             await Environment.Error.WriteLineAsync($"{CommandLine.ExecutableName} {Parents.OfType<Command>().Where(static p => p is not RootCommand).Select(static p => p.Name + " ").FirstOrDefault()}{Name}: {message}");
+            if (ExitCodes.IsUnexpected(ex, cancellationToken))
+            {
+                // A bug: the one line alone would not say where, and a DaemonSet's crash leaves only its log behind.
+                await Environment.Error.WriteLineAsync(ex.ToString());
+            }
+
             return code;
         }
     }

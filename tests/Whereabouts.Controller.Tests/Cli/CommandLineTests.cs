@@ -202,4 +202,35 @@ public sealed class CommandLineTests
         Assert.Equal(3, code);
         Assert.Equal("whereabouts-controller run: no token here" + Environment.NewLine, error.ToString());
     }
+
+    [Fact]
+    public async Task Run_CommandHitsABug_OneLineThenTheStackTrace()
+    {
+        using var error = new StringWriter();
+        var environment = new CliEnvironment(_ => null, TextWriter.Null, error, TimeProvider.System);
+        var root = new System.CommandLine.RootCommand
+        {
+            new RunVerb(environment, (_, _) => Task.FromException<int>(Thrown())),
+        };
+
+        var code = await CommandLine.InvokeAsync(root, ["run", "--node=n"], environment, TestContext.Current.CancellationToken);
+
+        var lines = error.ToString().Split(Environment.NewLine);
+        Assert.Equal(1, code);
+        Assert.Equal("whereabouts-controller run: InvalidOperationException: a bug", lines[0]);
+        Assert.Equal("System.InvalidOperationException: a bug", lines[1]);
+        Assert.Contains(lines, static l => l.Contains(nameof(Thrown), StringComparison.Ordinal));
+    }
+
+    private static InvalidOperationException Thrown()
+    {
+        try
+        {
+            throw new InvalidOperationException("a bug");
+        }
+        catch (InvalidOperationException ex)
+        {
+            return ex;
+        }
+    }
 }
