@@ -20,9 +20,19 @@ internal static class ControllerLogging
         _ => LogLevel.Critical,
     };
 
-    /// <summary>A logger factory for a one-shot command; dispose it to flush the console queue before exiting.</summary>
-    public static ILoggerFactory CreateFactory(LogLevelSetting level) =>
-        LoggerFactory.Create(builder => builder.AddControllerConsole(level));
+    /// <summary>
+    /// A logger factory for a command; dispose it to flush the console queue before exiting. <paramref name="also"/>
+    /// (<see cref="CliEnvironment.Logs"/>) receives every level, while the console keeps <paramref name="level"/>'s threshold.
+    /// </summary>
+    public static ILoggerFactory CreateFactory(LogLevelSetting level, ILoggerProvider? also = null) =>
+        LoggerFactory.Create(builder =>
+        {
+            builder.AddControllerConsole(level);
+            if (also is not null)
+            {
+                builder.SetMinimumLevel(LogLevel.Trace).AddFilter<ConsoleLoggerProvider>(null, Threshold(level)).AddProvider(also);
+            }
+        });
 
     /// <summary>Replaces the providers of <paramref name="builder"/> (e.g. a Generic Host's) with the controller's console logger.</summary>
     public static ILoggingBuilder AddControllerConsole(this ILoggingBuilder builder, LogLevelSetting level)

@@ -79,7 +79,7 @@ internal sealed class InstallCniVerb : VerbCommand
     protected override async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var options = Bind(parseResult);
-        using var loggers = ControllerLogging.CreateFactory(parseResult.GetValue(_logLevel));
+        using var loggers = ControllerLogging.CreateFactory(parseResult.GetValue(_logLevel), Environment.Logs);
         var installer = new CniInstaller(options, Environment.GetEnvironmentVariable, Environment.Time, loggers.CreateLogger(Name));
         await installer.RunAsync(WatchInterval, cancellationToken);
         return ExitCodes.Success;

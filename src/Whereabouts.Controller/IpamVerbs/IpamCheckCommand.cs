@@ -16,7 +16,7 @@ internal static class IpamCheckCommand
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(environment);
-        using var loggers = ControllerLogging.CreateFactory(options.LogLevel);
+        using var loggers = ControllerLogging.CreateFactory(options.LogLevel, environment.Logs);
         using var session = IpamSession.Open(options, environment, loggers.CreateLogger("ipam"));
         var inventory = await ClusterInventory.ReadAsync(session.Client, session.Cluster, options.Namespace, true, true, cancellationToken);
         var problems = ConsistencyCheck.Run(inventory, environment.Time.GetUtcNow(), ReconcileSettings.DefaultReservationGrace)

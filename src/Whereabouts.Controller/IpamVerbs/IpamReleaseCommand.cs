@@ -23,7 +23,7 @@ internal static class IpamReleaseCommand
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(environment);
         var common = options.Common;
-        using var loggers = ControllerLogging.CreateFactory(common.LogLevel);
+        using var loggers = ControllerLogging.CreateFactory(common.LogLevel, environment.Logs);
         var logger = loggers.CreateLogger("ipam");
         using var session = IpamSession.Open(common, environment, logger);
         var inventory = await ClusterInventory.ReadAsync(session.Client, session.Cluster, common.Namespace, false, false, cancellationToken);

@@ -16,7 +16,7 @@ internal static class IpamShowCommand
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(environment);
         var common = options.Common;
-        using var loggers = ControllerLogging.CreateFactory(common.LogLevel);
+        using var loggers = ControllerLogging.CreateFactory(common.LogLevel, environment.Logs);
         using var session = IpamSession.Open(common, environment, loggers.CreateLogger("ipam"));
         var inventory = await ClusterInventory.ReadAsync(session.Client, session.Cluster, common.Namespace, false, false, cancellationToken);
         var pools = inventory.Pools.Where(p => common.Network is not { } network || p.BelongsTo(network)).ToList();

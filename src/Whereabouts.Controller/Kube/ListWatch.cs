@@ -110,7 +110,10 @@ internal sealed partial class ListWatch<T>(
     [LoggerMessage(EventId = 430, Level = LogLevel.Warning, Message = "Cannot list {Resource}: {Reason}")]
     private static partial void LogListFailed(ILogger logger, string resource, string reason);
 
-    [LoggerMessage(EventId = 431, Level = LogLevel.Warning, Message = "The watch of {Resource} broke: {Reason}")]
+    /// <summary>The event of a watch whose connection broke or could not be opened.</summary>
+    internal const int WatchBrokeEventId = 431;
+
+    [LoggerMessage(EventId = WatchBrokeEventId, Level = LogLevel.Warning, Message = "The watch of {Resource} broke: {Reason}")]
     private static partial void LogWatchBroke(ILogger logger, string resource, string reason);
 
     [LoggerMessage(EventId = 432, Level = LogLevel.Information, Message = "The watch of {Resource} answered {Code}: {Message}; listing again")]

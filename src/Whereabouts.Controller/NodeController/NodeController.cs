@@ -171,7 +171,10 @@ internal sealed partial class NodeController
     [LoggerMessage(EventId = 435, Level = LogLevel.Debug, Message = "Listed {Count} pods on this node, {Tracked} with secondary networks, at version {ResourceVersion}")]
     private static partial void LogResynced(ILogger logger, int count, int tracked, string resourceVersion);
 
-    [LoggerMessage(EventId = 436, Level = LogLevel.Debug, Message = "Pod {Pod} was deleted; releasing its addresses")]
+    /// <summary>The event of a pod seen deleted, whose release is queued.</summary>
+    internal const int PodDeletedEventId = 436;
+
+    [LoggerMessage(EventId = PodDeletedEventId, Level = LogLevel.Debug, Message = "Pod {Pod} was deleted; releasing its addresses")]
     private static partial void LogDeleted(ILogger logger, TrackedPod pod);
 
     [LoggerMessage(EventId = 437, Level = LogLevel.Warning, Message = "Releasing the addresses of pod {Pod} failed (attempt {Attempt}); retrying in {Seconds:0.#} s: {Reason}")]

@@ -29,7 +29,7 @@ internal static partial class NodeControllerCommand
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(settings);
-        using var loggers = ControllerLogging.CreateFactory(options.LogLevel);
+        using var loggers = ControllerLogging.CreateFactory(options.LogLevel, environment.Logs);
         var logger = loggers.CreateLogger("run");
         var time = environment.Time;
         var poolNamespace = options.Namespace ?? SharedOptions.DefaultNamespace;

@@ -19,7 +19,7 @@ internal static class ReconcileCommand
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(environment);
-        using var loggers = ControllerLogging.CreateFactory(options.LogLevel);
+        using var loggers = ControllerLogging.CreateFactory(options.LogLevel, environment.Logs);
         var logger = loggers.CreateLogger("reconcile");
         using var connection = ClusterConnection.Open(
             KubeconfigResolution.Resolve(options.Kubeconfig, environment.GetEnvironmentVariable),

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Logging.Testing;
 using Whereabouts.Controller.Cli;
 
 namespace Whereabouts.Controller.Tests.InstallCni;
@@ -34,6 +35,9 @@ internal sealed class FakeNode : IDisposable
     public const string VersionAnswer = """{"cniVersion":"1.0.0","supportedVersions":["0.4.0","1.0.0"]}""";
 
     public string Root { get; }
+
+    /// <summary>Every message the commands run on this node logged, at every level.</summary>
+    public FakeLogCollector Logs { get; } = new();
 
     public string BinDir { get; }
 
@@ -80,7 +84,8 @@ internal sealed class FakeNode : IDisposable
     {
         using var output = new StringWriter(CultureInfo.InvariantCulture);
         using var error = new StringWriter(CultureInfo.InvariantCulture);
-        var environment = new CliEnvironment(name => Environment.GetValueOrDefault(name), output, error, TimeProvider.System);
+        using var logs = new FakeLoggerProvider(Logs);
+        var environment = new CliEnvironment(name => Environment.GetValueOrDefault(name), output, error, TimeProvider.System, logs);
         var root = new System.CommandLine.RootCommand { new InstallCniVerb(environment) { WatchInterval = watchInterval } };
         var code = await CommandLine.InvokeAsync(root, args, environment, cancellationToken);
         return new CliRun(code, output.ToString(), error.ToString());
@@ -114,6 +119,9 @@ internal sealed class FakeNode : IDisposable
             Directory.Delete(previous, recursive: true);
         }
     }
+
+    /// <summary>How many messages with event id <paramref name="eventId"/> the commands have logged so far.</summary>
+    public int Logged(int eventId) => Logs.GetSnapshot().Count(r => r.Id.Id == eventId);
 
     /// <summary>Waits until the kubeconfig contains <paramref name="text"/>; false after <paramref name="timeout"/>.</summary>
     public async Task<bool> KubeconfigContainsAsync(string text, TimeSpan timeout)

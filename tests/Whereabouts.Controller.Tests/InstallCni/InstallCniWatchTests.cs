@@ -1,4 +1,5 @@
 using System.Text;
+using Whereabouts.Controller.Tests.NodeController;
 
 namespace Whereabouts.Controller.Tests.InstallCni;
 
@@ -57,7 +58,7 @@ public sealed class InstallCniWatchTests : IDisposable
         var before = File.ReadAllText(_node.Kubeconfig);
 
         File.Delete(Path.Join(_node.ServiceAccountDir, "..data", "token"));
-        await Task.Delay(Interval * 5, TestContext.Current.CancellationToken);
+        await Eventually.TrueAsync(() => _node.Logged(RefreshFailed) >= 1, "no tick found the token gone", Patience);
         Assert.Equal(before, File.ReadAllText(_node.Kubeconfig));
 
         _node.OverwriteToken("token-after-the-gap");
@@ -73,7 +74,7 @@ public sealed class InstallCniWatchTests : IDisposable
         var past = new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         File.SetLastWriteTimeUtc(_node.Kubeconfig, past);
 
-        await Task.Delay(Interval * 5, TestContext.Current.CancellationToken);
+        await TwoMoreTicksAsync();
 
         Assert.Equal(past, File.GetLastWriteTimeUtc(_node.Kubeconfig));
         Assert.Equal(0, (await StopAsync(watch)).ExitCode);
@@ -87,11 +88,24 @@ public sealed class InstallCniWatchTests : IDisposable
         var before = File.ReadAllText(_node.Kubeconfig);
 
         _node.Project(FakeNode.FirstToken, "another CA");
-        await Task.Delay(Interval * 5, TestContext.Current.CancellationToken);
+        await TwoMoreTicksAsync();
 
         Assert.Equal(before, File.ReadAllText(_node.Kubeconfig));
         Assert.Equal(0, (await StopAsync(watch)).ExitCode);
     }
+
+    /// <summary>
+    /// Waits for two more ticks that found the kubeconfig up to date: the second began after the first ended, so after
+    /// whatever the test changed before calling this.
+    /// </summary>
+    private async Task TwoMoreTicksAsync()
+    {
+        var seen = _node.Logged(UpToDate);
+        await Eventually.TrueAsync(() => _node.Logged(UpToDate) >= seen + 2, "the refresher stopped ticking", Patience);
+    }
+
+    private const int UpToDate = Whereabouts.Controller.InstallCni.KubeconfigRefresher.UpToDateEventId;
+    private const int RefreshFailed = Whereabouts.Controller.InstallCni.KubeconfigRefresher.RefreshFailedEventId;
 
     private const UnixFileMode AtomicMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 

@@ -9,6 +9,10 @@ public sealed class NodeControllerTests : IAsyncLifetime
 {
     private const string Pool = "10.5.0.0-24";
 
+    private const int PodDeletedEventId = Whereabouts.Controller.NodeController.NodeController.PodDeletedEventId;
+
+    private const int WatchBrokeEventId = Whereabouts.Controller.Kube.ListWatch<k8s.Models.V1Pod>.WatchBrokeEventId;
+
     private NodeHarness _node = null!;
 
     private TestCluster Cluster => _node.Cluster;
@@ -33,7 +37,11 @@ public sealed class NodeControllerTests : IAsyncLifetime
         await Eventually.TrueAsync(() => _node.State().Contains(uid, StringComparison.Ordinal), "the pod was never recorded");
 
         Cluster.Terminate("default/web-1");
-        await Task.Delay(300, TestContext.Current.CancellationToken);
+
+        // The watch delivers in order: once a pod created after the termination is recorded, the termination was seen.
+        var sentinel = _node.Pod("default/sentinel", "net1");
+        await Eventually.TrueAsync(() => _node.State().Contains(sentinel, StringComparison.Ordinal), "the pod made after the termination was never recorded");
+        Assert.Equal(0, _node.Logged(PodDeletedEventId));
         Assert.True(Cluster.Allocations(Pool).ContainsKey("7"), "released while the pod was still terminating");
 
         Assert.True(Cluster.Store.FinishPodDeletion("default", "web-1"));
@@ -153,7 +161,7 @@ public sealed class NodeControllerTests : IAsyncLifetime
 
         Cluster.Faults.Pause(OutageMode.Refuse);
         Cluster.RemovePod("default/web-1");
-        await Task.Delay(300, TestContext.Current.CancellationToken);
+        await Eventually.TrueAsync(() => _node.Logged(WatchBrokeEventId) > 0, "the controller never noticed the outage");
         Cluster.Faults.Resume();
 
         await Eventually.TrueAsync(() => !Cluster.Allocations(Pool).ContainsKey("7"), "not released after the gap");

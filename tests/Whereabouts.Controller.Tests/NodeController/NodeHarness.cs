@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging.Testing;
 using Whereabouts.Controller.Cli;
 using Whereabouts.Controller.NodeController;
 using Whereabouts.Controller.Reconcile;
@@ -20,6 +21,7 @@ internal sealed class NodeHarness : IAsyncDisposable
 
     private CancellationTokenSource? _stop;
     private Task<int>? _run;
+    private FakeLoggerProvider? _logs;
 
     private NodeHarness(TestCluster cluster)
     {
@@ -50,6 +52,12 @@ internal sealed class NodeHarness : IAsyncDisposable
     public Uri MetricsAddress => new($"http://127.0.0.1:{MetricsPort}/");
 
     public string Output { get; private set; } = string.Empty;
+
+    /// <summary>Every message the controller logged, at every level.</summary>
+    public FakeLogCollector Logs { get; } = new();
+
+    /// <summary>How many messages with event id <paramref name="eventId"/> the controller has logged so far.</summary>
+    public int Logged(int eventId) => Logs.GetSnapshot().Count(r => r.Id.Id == eventId);
 
     public NodeControllerSettings Settings { get; set; } = new()
     {
@@ -87,8 +95,9 @@ internal sealed class NodeHarness : IAsyncDisposable
         var output = new StringWriter(CultureInfo.InvariantCulture);
         var options = new RunOptions(Node, TestCluster.Namespace, null, MetricsPortOverride ?? MetricsPort, "127.0.0.1", null, ConfDir, "/etc/cni/net.d", ServiceAccountDir, LogLevelSetting.Error);
         _stop = new CancellationTokenSource();
+        _logs = new FakeLoggerProvider(Logs);
         _run = NodeControllerCommand.RunAsync(
-            options, new CliEnvironment(environment.GetValueOrDefault, output, output, TimeProvider.System), Settings, _stop.Token);
+            options, new CliEnvironment(environment.GetValueOrDefault, output, output, TimeProvider.System, _logs), Settings, _stop.Token);
         if (MetricsPortOverride == 0)
         {
             // Nothing to probe: wait until the controller has listed the pods of its node.
@@ -110,8 +119,10 @@ internal sealed class NodeHarness : IAsyncDisposable
         await _stop.CancelAsync();
         var code = await _run.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
         _stop.Dispose();
+        _logs?.Dispose();
         _stop = null;
         _run = null;
+        _logs = null;
         return code;
     }
 

@@ -17,7 +17,14 @@ namespace Whereabouts.Controller.Tests.NodeSlices;
 /// </summary>
 public sealed class NodeSliceControllerTests : IAsyncLifetime
 {
-    private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// Long enough that a replica starved by a loaded machine does not lose the Lease, which would start its watches and
+    /// passes over and break the exact counts these tests check.
+    /// </summary>
+    private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(30);
+
+    /// <summary>The takeover test's Lease: a stopped holder does not give it back, so the next one waits for it to expire.</summary>
+    private static readonly TimeSpan TakeoverLeaseDuration = TimeSpan.FromSeconds(5);
 
     private static readonly NodeSliceSettings Settings = new()
     {
@@ -113,7 +120,7 @@ public sealed class NodeSliceControllerTests : IAsyncLifetime
         var passes = new int[3];
         var stops = Enumerable.Range(0, 3).Select(_ => CancellationTokenSource.CreateLinkedTokenSource(Token)).ToArray();
         var replicas = Enumerable.Range(0, 3)
-            .Select(i => Replica($"node-{i}", Watches(_cluster.Connect()), _ => Task.FromResult(Interlocked.Increment(ref passes[i]))))
+            .Select(i => Replica($"node-{i}", Watches(_cluster.Connect()), _ => Task.FromResult(Interlocked.Increment(ref passes[i])), TakeoverLeaseDuration))
             .ToArray();
         var loops = replicas.Select((r, i) => r.RunAsync(stops[i].Token)).ToArray();
         try
@@ -130,7 +137,7 @@ public sealed class NodeSliceControllerTests : IAsyncLifetime
             Assert.Equal($"node-{leader}", (string?)_cluster.Store.Get("leases", TestCluster.Namespace, NodeSliceController.LeaseName)!["spec"]!["holderIdentity"]);
 
             await stops[leader].CancelAsync();
-            await Eventually.TrueAsync(() => replicas.Count(static r => r.IsLeader) == 1 && !replicas[leader].IsLeader, "nobody took over", TimeSpan.FromSeconds(15));
+            await Eventually.TrueAsync(() => replicas.Count(static r => r.IsLeader) == 1 && !replicas[leader].IsLeader, "nobody took over", TakeoverLeaseDuration * 6);
             var next = Array.FindIndex(replicas, static r => r.IsLeader);
             await Eventually.TrueAsync(() => passes[next] >= 1, "the new leader ran no pass");
         }
@@ -209,8 +216,7 @@ public sealed class NodeSliceControllerTests : IAsyncLifetime
     [Fact]
     public async Task Leader_WatchCutByTheServer_ResumesFromItsVersionAndSeesTheNodeCreatedMeanwhile()
     {
-        // A Lease long enough to outlast the outage: leadership must not change, or the watches would start over.
-        var (passes, stop, loop, _) = await LeadWithNodeAAsync(TimeSpan.FromSeconds(30));
+        var (passes, stop, loop, _) = await LeadWithNodeAAsync();
         var watches = _cluster.Server.Counters.Get("watch", "nodes", 200);
 
         _cluster.Faults.Pause(OutageMode.Refuse);
@@ -228,7 +234,7 @@ public sealed class NodeSliceControllerTests : IAsyncLifetime
     [Fact]
     public async Task Leader_WatchVersionCompactedAway_ListsAgainAndSeesTheNodeCreatedMeanwhile()
     {
-        var (passes, stop, loop, _) = await LeadWithNodeAAsync(TimeSpan.FromSeconds(30));
+        var (passes, stop, loop, _) = await LeadWithNodeAAsync();
 
         _cluster.Faults.Pause(OutageMode.Refuse);
         _cluster.Store.CreateNode("b");
