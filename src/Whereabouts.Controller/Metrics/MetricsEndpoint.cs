@@ -139,6 +139,11 @@ internal sealed partial class MetricsEndpoint : IAsyncDisposable
         {
             LogAnswerFailed(_logger, ex.Message);
         }
+        catch (Exception ex)
+        {
+            // Nothing awaits this task: whatever else went wrong must not vanish, nor stop the endpoint.
+            LogAnswerCrashed(_logger, ex);
+        }
         finally
         {
             connection.Dispose();
@@ -263,6 +268,9 @@ internal sealed partial class MetricsEndpoint : IAsyncDisposable
 
     [LoggerMessage(EventId = 501, Level = LogLevel.Debug, Message = "Could not answer a request to /healthz or /metrics: {Reason}")]
     private static partial void LogAnswerFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 503, Level = LogLevel.Error, Message = "Answering a request to /healthz or /metrics failed")]
+    private static partial void LogAnswerCrashed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 502, Level = LogLevel.Warning, Message = "Cannot accept a connection to /healthz and /metrics, retrying: {Reason}")]
     private static partial void LogAcceptFailed(ILogger logger, string reason);
