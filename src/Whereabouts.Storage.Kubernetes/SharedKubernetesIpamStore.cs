@@ -38,7 +38,7 @@ public sealed class SharedKubernetesIpamStore : IIpamStore
         var pools = new CacheWatch<IPPool, PoolSnapshot>(
             WhereaboutsApi.IPPools,
             ct => client.ListPoolsWithVersionAsync(@namespace, ct),
-            (version, timeout, ct) => client.WatchPoolsAsync(@namespace, version, timeout, ct),
+            (version, timeout, ct) => client.WatchPoolsAsync(@namespace, version, timeout, _caches.Pools.Get, ct),
             StoreCaches.ToSnapshot,
             _caches.Pools,
             WatchTimeout,

@@ -88,7 +88,16 @@ public sealed partial class WhereaboutsClient
     /// 409 or 422 (a failed <c>test</c> or a refused object) for the caller to decide on.
     /// </summary>
     /// <exception cref="StoreLimitExceededException">The patch is larger than the API server accepts.</exception>
-    public Task<KubeResult<IPPool>> PatchPoolAsync(string @namespace, string name, string patch, CancellationToken cancellationToken)
+    public Task<KubeResult<IPPool>> PatchPoolAsync(string @namespace, string name, string patch, CancellationToken cancellationToken) =>
+        PatchPoolAsync(@namespace, name, patch, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="PatchPoolAsync(string, string, string, CancellationToken)"/>; with <paramref name="cached"/>, the
+    /// patched pool the server answers with is read by <see cref="PoolEventReader"/>, sharing the allocations that
+    /// match <paramref name="cached"/>'s snapshot: for a cache whose every write to a large pool comes back as the whole pool.
+    /// </summary>
+    internal Task<KubeResult<IPPool>> PatchPoolAsync(
+        string @namespace, string name, string patch, Func<string, PoolSnapshot?>? cached, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(patch);
         var request = Request("patch", WhereaboutsApi.IPPools, @namespace, name);
@@ -97,7 +106,7 @@ public sealed partial class WhereaboutsClient
             request,
             HttpMethod.Patch,
             ObjectPath(WhereaboutsApi.IPPools, @namespace, name),
-            WhereaboutsJsonContext.Default.IPPool,
+            cached is null ? Reader(WhereaboutsJsonContext.Default.IPPool) : json => PoolEventReader.Read(json, cached),
             () => new StringContent(patch, System.Text.Encoding.UTF8, "application/json-patch+json"),
             cancellationToken);
     }
@@ -119,7 +128,16 @@ public sealed partial class WhereaboutsClient
 
     /// <summary>Watches pools from <paramref name="resourceVersion"/> on, with bookmarks; the server ends it after <paramref name="timeout"/>.</summary>
     public Task<ObjectWatch<IPPool>> WatchPoolsAsync(string @namespace, string resourceVersion, TimeSpan timeout, CancellationToken cancellationToken) =>
-        WatchAsync(WhereaboutsApi.IPPools, @namespace, resourceVersion, timeout, WhereaboutsJsonContext.Default.IPPool, cancellationToken);
+        WatchAsync(WhereaboutsApi.IPPools, @namespace, resourceVersion, timeout, Reader(WhereaboutsJsonContext.Default.IPPool), cancellationToken);
+
+    /// <summary>
+    /// Watches pools as <see cref="WatchPoolsAsync(string, string, TimeSpan, CancellationToken)"/> does, reading each
+    /// event's allocations straight into the snapshot form and sharing those that match <paramref name="cached"/>'s
+    /// snapshot of the pool (<see cref="PoolEventReader"/>): for a cache that every write to a large pool reaches.
+    /// </summary>
+    internal Task<ObjectWatch<IPPool>> WatchPoolsAsync(
+        string @namespace, string resourceVersion, TimeSpan timeout, Func<string, PoolSnapshot?> cached, CancellationToken cancellationToken) =>
+        WatchAsync(WhereaboutsApi.IPPools, @namespace, resourceVersion, timeout, json => PoolEventReader.Read(json, cached), cancellationToken);
 
     /// <summary>Lists at most one pool: the cheapest request that proves the server is reachable and we may read pools.</summary>
     public Task ProbeAsync(string @namespace, CancellationToken cancellationToken) =>
@@ -213,7 +231,7 @@ public sealed partial class WhereaboutsClient
         string @namespace, string resourceVersion, TimeSpan timeout, CancellationToken cancellationToken) =>
         WatchAsync(
             WhereaboutsApi.OverlappingRangeIPReservations, @namespace, resourceVersion, timeout,
-            WhereaboutsJsonContext.Default.OverlappingRangeIPReservation, cancellationToken);
+            Reader(WhereaboutsJsonContext.Default.OverlappingRangeIPReservation), cancellationToken);
 
     public async Task<IReadOnlyList<NodeSlicePool>> ListNodeSlicePoolsAsync(string? @namespace, CancellationToken cancellationToken) =>
         (await ListNodeSlicePoolsWithVersionAsync(@namespace, cancellationToken)).Items;
@@ -225,7 +243,7 @@ public sealed partial class WhereaboutsClient
 
     /// <summary>Watches NodeSlicePools from <paramref name="resourceVersion"/> on, with bookmarks; the server ends it after <paramref name="timeout"/>.</summary>
     public Task<ObjectWatch<NodeSlicePool>> WatchNodeSlicePoolsAsync(string @namespace, string resourceVersion, TimeSpan timeout, CancellationToken cancellationToken) =>
-        WatchAsync(WhereaboutsApi.NodeSlicePools, @namespace, resourceVersion, timeout, WhereaboutsJsonContext.Default.NodeSlicePool, cancellationToken);
+        WatchAsync(WhereaboutsApi.NodeSlicePools, @namespace, resourceVersion, timeout, Reader(WhereaboutsJsonContext.Default.NodeSlicePool), cancellationToken);
 
     /// <summary>Where a pod runs; null when it does not exist. Reads only the fields the plugin needs.</summary>
     public async Task<PodPlacement?> GetPodPlacementAsync(string @namespace, string name, CancellationToken cancellationToken)
@@ -269,8 +287,10 @@ public sealed partial class WhereaboutsClient
         return result.IsConflict ? null : Body(result, request);
     }
 
+    private static ObjectReader<T> Reader<T>(JsonTypeInfo<T> type) => json => JsonSerializer.Deserialize(json, type);
+
     private async Task<ObjectWatch<T>> WatchAsync<T>(
-        string plural, string @namespace, string resourceVersion, TimeSpan timeout, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+        string plural, string @namespace, string resourceVersion, TimeSpan timeout, ObjectReader<T> read, CancellationToken cancellationToken)
         where T : WhereaboutsObject
     {
         var query = string.Create(
@@ -281,7 +301,7 @@ public sealed partial class WhereaboutsClient
         try
         {
             var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-            return new ObjectWatch<T>(response, body, json => JsonSerializer.Deserialize(json, type), static o => o.Metadata?.ResourceVersion, request.ToString());
+            return new ObjectWatch<T>(response, body, read, static o => o.Metadata?.ResourceVersion, request.ToString());
         }
         catch
         {

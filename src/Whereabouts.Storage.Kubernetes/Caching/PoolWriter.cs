@@ -150,7 +150,7 @@ internal sealed partial class PoolWriter
         try
         {
             _counters.Patch(batch.Members.Count);
-            result = await _client.PatchPoolAsync(_namespace, _name, batch.BuildPatch(), _stopping);
+            result = await _client.PatchPoolAsync(_namespace, _name, batch.BuildPatch(), _cache.Get, _stopping);
         }
         catch (StoreUnavailableException ex) when (ex.IsTransient && !_stopping.IsCancellationRequested)
         {

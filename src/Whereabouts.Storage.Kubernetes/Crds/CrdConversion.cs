@@ -57,6 +57,14 @@ public static class CrdConversion
             throw new StoreDataException($"IPPool {Describe(pool)} has no metadata.resourceVersion");
         }
 
+        if (pool.ReadAllocations is { } read)
+        {
+            return new PoolSnapshot(key ?? new PoolKey(name, range.Masked), range.Address, version, read.Allocations)
+            {
+                UnreadableKeys = read.UnreadableKeys,
+            };
+        }
+
         var allocations = new Dictionary<UInt128, PoolAllocation>(pool.Spec?.Allocations?.Count ?? 0);
         var unreadable = new List<string>();
         foreach (var (offsetKey, allocation) in pool.Spec?.Allocations ?? [])

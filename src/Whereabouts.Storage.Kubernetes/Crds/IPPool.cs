@@ -9,4 +9,11 @@ public sealed class IPPool() : WhereaboutsObject(KindName)
 
     [JsonPropertyName("spec")]
     public IPPoolSpec? Spec { get; set; }
+
+    /// <summary>
+    /// Set instead of <see cref="IPPoolSpec.Allocations"/> on a pool that <see cref="PoolEventReader"/> read from a
+    /// watch event: its allocations, already converted. Never serialized.
+    /// </summary>
+    [JsonIgnore]
+    internal ReadAllocations? ReadAllocations { get; init; }
 }
