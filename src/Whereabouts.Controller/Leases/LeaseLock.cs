@@ -79,6 +79,25 @@ internal sealed class LeaseLock
         return await ReplaceAsync(current, cancellationToken);
     }
 
+    /// <summary>
+    /// Gives the lock up, if this replica still holds it, so that another takes it at once instead of after
+    /// <see cref="Duration"/> (as client-go's leader election does on a graceful stop: no holder, renewed now).
+    /// False when it was not held by this replica, or was taken meanwhile.
+    /// </summary>
+    public async Task<bool> ReleaseAsync(CancellationToken cancellationToken)
+    {
+        var current = await GetAsync(cancellationToken);
+        if (current?.Spec is not { } spec || !string.Equals(spec.HolderIdentity, Identity, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        spec.HolderIdentity = null;
+        spec.RenewTime = _time.GetUtcNow().UtcDateTime;
+        spec.LeaseDurationSeconds = 1;
+        return await ReplaceAsync(current, cancellationToken);
+    }
+
     private int DurationSeconds => Math.Max(1, (int)Math.Ceiling(Duration.TotalSeconds));
 
     private static DateTimeOffset Utc(DateTime time) => new(DateTime.SpecifyKind(time, DateTimeKind.Utc));

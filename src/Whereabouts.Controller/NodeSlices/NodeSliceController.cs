@@ -19,6 +19,8 @@ internal sealed partial class NodeSliceController(
 {
     public const string LeaseName = "whereabouts-node-slices";
 
+    private static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(3);
+
     /// <summary>True while this replica holds the Lease (for tests and health).</summary>
     public bool IsLeader { get; private set; }
 
@@ -37,6 +39,12 @@ internal sealed partial class NodeSliceController(
             try
             {
                 await LeadAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                IsLeader = false;
+                await ReleaseAsync();
+                throw;
             }
             finally
             {
@@ -130,6 +138,26 @@ internal sealed partial class NodeSliceController(
         }
     }
 
+    /// <summary>
+    /// On a graceful stop (a rolling update, a drained node), hands the Lease over at once instead of leaving the others
+    /// to wait for it to expire; best effort, for a few seconds at most, since the process is stopping.
+    /// </summary>
+    private async Task ReleaseAsync()
+    {
+        using var limit = new CancellationTokenSource(ReleaseTimeout);
+        try
+        {
+            if (await lease.ReleaseAsync(limit.Token))
+            {
+                LogReleased(logger, lease);
+            }
+        }
+        catch (Exception ex) when (ex is IpamException or OperationCanceledException)
+        {
+            LogLeaseFailed(logger, lease, "not released: " + ex.Message);
+        }
+    }
+
     private async Task<bool> TryAsync(Func<CancellationToken, Task<bool>> call, CancellationToken cancellationToken)
     {
         try
@@ -154,6 +182,9 @@ internal sealed partial class NodeSliceController(
 
     [LoggerMessage(EventId = 488, Level = LogLevel.Error, Message = "Node slice pass failed; retrying: {Reason}")]
     private static partial void LogPassFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 490, Level = LogLevel.Information, Message = "Node slice controller stopped: {Lease} handed over")]
+    private static partial void LogReleased(ILogger logger, LeaseLock lease);
 
     [LoggerMessage(EventId = 489, Level = LogLevel.Debug, Message = "No change reported for {Seconds} s; running a pass anyway")]
     private static partial void LogResync(ILogger logger, double seconds);

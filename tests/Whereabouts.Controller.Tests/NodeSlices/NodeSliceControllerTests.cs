@@ -154,6 +154,39 @@ public sealed class NodeSliceControllerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Leader_StoppedGracefully_HandsTheLeaseOverBeforeItWouldExpire()
+    {
+        var passes = new int[2];
+        var stops = Enumerable.Range(0, 2).Select(_ => CancellationTokenSource.CreateLinkedTokenSource(Token)).ToArray();
+        var replicas = Enumerable.Range(0, 2)
+            .Select(i => Replica($"node-{i}", Watches(_cluster.Connect()), _ => Task.FromResult(Interlocked.Increment(ref passes[i]))))
+            .ToArray();
+        var loops = replicas.Select((r, i) => r.RunAsync(stops[i].Token)).ToArray();
+        try
+        {
+            await Eventually.TrueAsync(() => replicas.Count(static r => r.IsLeader) == 1, "no replica took the Lease");
+            var leader = Array.FindIndex(replicas, static r => r.IsLeader);
+
+            await stops[leader].CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => loops[leader]);
+
+            // The Lease lasts 30 s and the other replica tries every 10 s: taking it within 15 s needs the release.
+            Assert.NotEqual($"node-{leader}", (string?)_cluster.Store.Get("leases", TestCluster.Namespace, NodeSliceController.LeaseName)!["spec"]!["holderIdentity"]);
+            await Eventually.TrueAsync(() => replicas[1 - leader].IsLeader, "the other replica did not take the released Lease", TimeSpan.FromSeconds(15));
+        }
+        finally
+        {
+            foreach (var stop in stops)
+            {
+                await stop.CancelAsync();
+                stop.Dispose();
+            }
+
+            await Task.WhenAll(loops.Select(static l => l.ContinueWith(static _ => { }, TaskScheduler.Default)));
+        }
+    }
+
+    [Fact]
     public async Task Leader_NodeCreatedAfterStart_GetsItsSliceFromTheWatch()
     {
         var (_, stop, loop, _) = await LeadWithNodeAAsync();
