@@ -101,6 +101,28 @@ public sealed class NodeSliceControllerTests : IAsyncLifetime
         stop.Dispose();
     }
 
+    /// <summary>One replica per element of <paramref name="passes"/>, named node-0, node-1, …, whose passes only count there.</summary>
+    private (NodeSliceController[] Replicas, CancellationTokenSource[] Stops, Task[] Loops) StartCounting(int[] passes, TimeSpan? leaseDuration = null)
+    {
+        var stops = passes.Select(_ => CancellationTokenSource.CreateLinkedTokenSource(Token)).ToArray();
+        var replicas = Enumerable.Range(0, passes.Length)
+            .Select(i => Replica($"node-{i}", Watches(_cluster.Connect()), _ => Task.FromResult(Interlocked.Increment(ref passes[i])), leaseDuration))
+            .ToArray();
+        return (replicas, stops, [.. replicas.Select((r, i) => r.RunAsync(stops[i].Token))]);
+    }
+
+    /// <summary>Stops every replica and waits for each, whichever way it ended.</summary>
+    private static async Task StopAllAsync(CancellationTokenSource[] stops, Task[] loops)
+    {
+        foreach (var stop in stops)
+        {
+            await stop.CancelAsync();
+            stop.Dispose();
+        }
+
+        await Task.WhenAll(loops.Select(static l => l.ContinueWith(static _ => { }, TaskScheduler.Default)));
+    }
+
     /// <summary>Network slicenet and node a, and a leader with real passes, running once a has its slice.</summary>
     private async Task<(int[] Passes, CancellationTokenSource Stop, Task Loop, NodeSliceWatches Watches)> LeadWithNodeAAsync(TimeSpan? leaseDuration = null)
     {
@@ -118,11 +140,7 @@ public sealed class NodeSliceControllerTests : IAsyncLifetime
     public async Task ThreeReplicas_OnlyTheLeaseHolderRunsPasses_AnotherTakesOverWhenItStops()
     {
         var passes = new int[3];
-        var stops = Enumerable.Range(0, 3).Select(_ => CancellationTokenSource.CreateLinkedTokenSource(Token)).ToArray();
-        var replicas = Enumerable.Range(0, 3)
-            .Select(i => Replica($"node-{i}", Watches(_cluster.Connect()), _ => Task.FromResult(Interlocked.Increment(ref passes[i])), TakeoverLeaseDuration))
-            .ToArray();
-        var loops = replicas.Select((r, i) => r.RunAsync(stops[i].Token)).ToArray();
+        var (replicas, stops, loops) = StartCounting(passes, TakeoverLeaseDuration);
         try
         {
             await Eventually.TrueAsync(() => replicas.Count(static r => r.IsLeader) == 1, "no replica took the Lease");
@@ -143,13 +161,7 @@ public sealed class NodeSliceControllerTests : IAsyncLifetime
         }
         finally
         {
-            foreach (var stop in stops)
-            {
-                await stop.CancelAsync();
-                stop.Dispose();
-            }
-
-            await Task.WhenAll(loops.Select(static l => l.ContinueWith(static _ => { }, TaskScheduler.Default)));
+            await StopAllAsync(stops, loops);
         }
     }
 
@@ -157,11 +169,7 @@ public sealed class NodeSliceControllerTests : IAsyncLifetime
     public async Task Leader_StoppedGracefully_HandsTheLeaseOverBeforeItWouldExpire()
     {
         var passes = new int[2];
-        var stops = Enumerable.Range(0, 2).Select(_ => CancellationTokenSource.CreateLinkedTokenSource(Token)).ToArray();
-        var replicas = Enumerable.Range(0, 2)
-            .Select(i => Replica($"node-{i}", Watches(_cluster.Connect()), _ => Task.FromResult(Interlocked.Increment(ref passes[i]))))
-            .ToArray();
-        var loops = replicas.Select((r, i) => r.RunAsync(stops[i].Token)).ToArray();
+        var (replicas, stops, loops) = StartCounting(passes);
         try
         {
             await Eventually.TrueAsync(() => replicas.Count(static r => r.IsLeader) == 1, "no replica took the Lease");
@@ -176,13 +184,7 @@ public sealed class NodeSliceControllerTests : IAsyncLifetime
         }
         finally
         {
-            foreach (var stop in stops)
-            {
-                await stop.CancelAsync();
-                stop.Dispose();
-            }
-
-            await Task.WhenAll(loops.Select(static l => l.ContinueWith(static _ => { }, TaskScheduler.Default)));
+            await StopAllAsync(stops, loops);
         }
     }
 
