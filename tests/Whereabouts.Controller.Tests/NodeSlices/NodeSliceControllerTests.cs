@@ -60,9 +60,9 @@ public sealed class NodeSliceControllerTests : IAsyncLifetime
             NullLogger.Instance);
 
     /// <summary>A replica whose passes are real, counted in <paramref name="passes"/>[0].</summary>
-    private NodeSliceController RealReplica(string node, int[] passes, TimeSpan? leaseDuration = null) => RealReplica(node, passes, Watches(_cluster.Connect()), leaseDuration);
+    private NodeSliceController RealReplica(string node, int[] passes) => RealReplica(node, passes, Watches(_cluster.Connect()));
 
-    private NodeSliceController RealReplica(string node, int[] passes, NodeSliceWatches watches, TimeSpan? leaseDuration)
+    private NodeSliceController RealReplica(string node, int[] passes, NodeSliceWatches watches)
     {
         var connection = _cluster.Connect();
         var api = new ClusterApi(connection);
@@ -82,8 +82,7 @@ public sealed class NodeSliceControllerTests : IAsyncLifetime
                 var written = await pass.RunAsync(ct);
                 Interlocked.Increment(ref passes[0]);
                 return written;
-            },
-            leaseDuration);
+            });
     }
 
     private void SlicedNad(string name, string range) =>
@@ -124,14 +123,14 @@ public sealed class NodeSliceControllerTests : IAsyncLifetime
     }
 
     /// <summary>Network slicenet and node a, and a leader with real passes, running once a has its slice.</summary>
-    private async Task<(int[] Passes, CancellationTokenSource Stop, Task Loop, NodeSliceWatches Watches)> LeadWithNodeAAsync(TimeSpan? leaseDuration = null)
+    private async Task<(int[] Passes, CancellationTokenSource Stop, Task Loop, NodeSliceWatches Watches)> LeadWithNodeAAsync()
     {
         SlicedNad("slicenet", "10.4.0.0/24");
         _cluster.Store.CreateNode("a");
         var passes = new int[1];
         var watches = Watches(_cluster.Connect());
         var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
-        var loop = RealReplica("a", passes, watches, leaseDuration).RunAsync(stop.Token);
+        var loop = RealReplica("a", passes, watches).RunAsync(stop.Token);
         await Eventually.TrueAsync(() => Assigned().Contains("a"), "node a got no slice");
         return (passes, stop, loop, watches);
     }
