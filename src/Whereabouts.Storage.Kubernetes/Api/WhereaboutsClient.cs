@@ -126,14 +126,11 @@ public sealed partial class WhereaboutsClient
     public Task<ObjectList<IPPool>> ListPoolsWithVersionAsync(string? @namespace, CancellationToken cancellationToken) =>
         ListAsync<IPPoolList, IPPool>(WhereaboutsApi.IPPools, @namespace, PageSize, paginate: true, WhereaboutsJsonContext.Default.IPPoolList, cancellationToken);
 
-    /// <summary>Watches pools from <paramref name="resourceVersion"/> on, with bookmarks; the server ends it after <paramref name="timeout"/>.</summary>
-    public Task<ObjectWatch<IPPool>> WatchPoolsAsync(string @namespace, string resourceVersion, TimeSpan timeout, CancellationToken cancellationToken) =>
-        WatchAsync(WhereaboutsApi.IPPools, @namespace, resourceVersion, timeout, Reader(WhereaboutsJsonContext.Default.IPPool), cancellationToken);
-
     /// <summary>
-    /// Watches pools as <see cref="WatchPoolsAsync(string, string, TimeSpan, CancellationToken)"/> does, reading each
-    /// event's allocations straight into the snapshot form and sharing those that match <paramref name="cached"/>'s
-    /// snapshot of the pool (<see cref="PoolEventReader"/>): for a cache that every write to a large pool reaches.
+    /// Watches pools from <paramref name="resourceVersion"/> on, with bookmarks; the server ends it after
+    /// <paramref name="timeout"/>. Each event's allocations are read straight into the snapshot form, sharing those that
+    /// match <paramref name="cached"/>'s snapshot of the pool (<see cref="PoolEventReader"/>): every write to a large
+    /// pool reaches the cache this feeds.
     /// </summary>
     internal Task<ObjectWatch<IPPool>> WatchPoolsAsync(
         string @namespace, string resourceVersion, TimeSpan timeout, Func<string, PoolSnapshot?> cached, CancellationToken cancellationToken) =>
