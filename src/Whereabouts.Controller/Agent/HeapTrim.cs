@@ -5,7 +5,7 @@ namespace Whereabouts.Controller.Agent;
 /// the write's answer (1.5 MB each for 10,000 entries), and the collector keeps the pages such bursts made resident; a
 /// node agent runs on every node for weeks, so once in a while, when the heap has grown past its last compacted size,
 /// one compacting collection returns them. Measured with 10,000 allocations cached (LoadTest --agent-memory, 2026-12-08):
-/// 70-83 MiB right after 100 ADDs and DELs; 12 s later still 70-76 MiB with 16 MiB of allowed growth, 66 MiB with 8 MiB.
+/// 67-93 MiB right after 100 ADDs and DELs; 12 s later still 70-76 MiB with 16 MiB of allowed growth, 66 MiB with 8 MiB.
 /// The collection is blocking and takes milliseconds, at most once per period.
 /// </summary>
 /// <param name="period">How often the heap is looked at.</param>
